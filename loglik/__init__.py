@@ -1,0 +1,36 @@
+"""loglik: statistics and estimation centred on the likelihood.
+
+Every estimate is the minimiser of a negative log-likelihood, plus a negative log-prior when there
+is one. See DESIGN.md for the architecture and the public API.
+"""
+
+from ._validation import ConvergenceWarning
+from .estimation import (
+    FunctionObjective,
+    MinimizeResult,
+    Objective,
+    check_gradient,
+    check_objective,
+    compare_optimizers,
+    minimize,
+    objective,
+    optimizers,
+    schedules,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConvergenceWarning",
+    "FunctionObjective",
+    "MinimizeResult",
+    "Objective",
+    "__version__",
+    "check_gradient",
+    "check_objective",
+    "compare_optimizers",
+    "minimize",
+    "objective",
+    "optimizers",
+    "schedules",
+]

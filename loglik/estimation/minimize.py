@@ -1,0 +1,507 @@
+r"""The one training loop that every estimator in loglik uses.
+
+:func:`minimize` drives any shared optimizer over any
+:class:`~loglik.estimation.objective.Objective`:
+full batch (one step per iteration) or shuffled mini-batches (one pass over the rows per epoch),
+with stopping on the iteration budget, the relative change of the objective, the gradient norm, or
+early stopping on a validation objective; it records a :class:`History` that the plots draw.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .._validation import ConvergenceWarning, check_random_state, check_scalar
+from .objective import as_params, flatten, global_norm, unflatten
+from .optimizers import Optimizer, ScipySolver, get_optimizer, run_scipy_solver
+
+__all__ = ["History", "IterationInfo", "MinimizeResult", "compare_optimizers", "minimize"]
+
+
+@dataclass
+class History:
+    """What happened, one entry per iteration (full batch) or epoch (mini-batches).
+
+    Entry 0 is the starting point. ``value`` is the objective: exact in full batch, the mean of
+    the mini-batch values seen during the epoch otherwise (as scikit-learn's ``loss_curve_``);
+    ``grad_norm`` likewise (the norm of the mean mini-batch gradient). ``step_norm`` is the norm
+    of the parameter change, ``val_value`` the validation objective (NaN without one),
+    ``params`` the flattened parameters when ``record_params=True`` (else None), ``time`` seconds
+    since the start.
+    """
+
+    value: np.ndarray
+    grad_norm: np.ndarray
+    step_norm: np.ndarray
+    val_value: np.ndarray
+    time: np.ndarray
+    params: np.ndarray | None = None
+
+    def __len__(self):
+        return len(self.value)
+
+
+class IterationInfo:
+    """What a callback sees after each iteration/epoch; return True from the callback to stop."""
+
+    __slots__ = ("grad_norm", "iteration", "params", "val_value", "value")
+
+    def __init__(self, iteration, params, value, grad_norm, val_value):
+        self.iteration, self.params, self.value = iteration, params, value
+        self.grad_norm, self.val_value = grad_norm, val_value
+
+    def __repr__(self):
+        return (
+            f"IterationInfo(iteration={self.iteration}, value={self.value:.6g}, "
+            f"grad_norm={self.grad_norm:.3g})"
+        )
+
+
+@dataclass
+class MinimizeResult:
+    """The outcome of :func:`minimize`.
+
+    ``params`` has the structure that was passed in (an array, or a list of arrays); ``value`` and
+    ``grad_norm`` are at ``params`` (full-batch values); ``n_iter`` counts iterations (full batch)
+    or epochs; ``converged`` is True when a convergence criterion (gradient norm, relative change,
+    early stopping) ended the run; ``message`` says which.
+    """
+
+    params: object
+    value: float
+    grad_norm: float
+    n_iter: int
+    converged: bool
+    message: str
+    history: History = field(repr=False)
+    optimizer: str = ""
+    best_iteration: int | None = None
+
+    @property
+    def x(self) -> np.ndarray:
+        """The parameters as one flat vector."""
+        p = self.params
+        return flatten(p) if isinstance(p, list) else np.ravel(p).copy()
+
+
+class _Tracker:
+    """Bookkeeping shared by the step loop and the scipy-driven loop: history, stopping tests,
+    validation and early stopping, callbacks, progress bar."""
+
+    def __init__(
+        self,
+        *,
+        tol,
+        gtol,
+        n_iter_no_change,
+        validation,
+        patience,
+        restore_best,
+        callback,
+        record_params,
+        progress,
+        max_iter,
+    ):
+        self.tol, self.gtol, self.n_iter_no_change = tol, gtol, n_iter_no_change
+        self.validation, self.patience, self.restore_best = validation, patience, restore_best
+        self.callback, self.record_params = callback, record_params
+        self.values, self.grads, self.steps, self.vals, self.times = [], [], [], [], []
+        self.trace = [] if record_params else None
+        self.start = time.perf_counter()
+        self.iteration = 0
+        self.stall = 0
+        self.best = (np.inf, None, 0)  # validation value, flat params, iteration
+        self.bad_epochs = 0
+        self.stop_reason = None  # (converged, message)
+        self.bar = _progress_bar(max_iter) if progress else None
+
+    def _val(self, x, like):
+        return np.nan if self.validation is None else _evaluate(self.validation, unflatten(x, like))
+
+    def record(self, x, like, f, gnorm, step_norm) -> bool:
+        """Record one iteration at flat parameters ``x``; True when the run should stop."""
+        val = self._val(x, like)
+        self.values.append(f)
+        self.grads.append(gnorm)
+        self.steps.append(step_norm)
+        self.vals.append(val)
+        self.times.append(time.perf_counter() - self.start)
+        if self.trace is not None:
+            self.trace.append(np.array(x, copy=True))
+        if self.bar is not None and self.iteration > 0:
+            self.bar.update(1)
+            self.bar.set_postfix(value=f"{f:.6g}", grad=f"{gnorm:.2g}")
+        if self.iteration == 0:
+            self.iteration += 1
+            self.best = (val, x.copy(), 0) if self.validation is not None else self.best
+            return self._initial_stop(f, gnorm)
+        self.iteration += 1
+        return self._stop_tests(x, like, f, gnorm, val)
+
+    def _initial_stop(self, f, gnorm) -> bool:
+        if not np.isfinite(f):
+            raise ValueError(f"the objective is not finite at the starting parameters (got {f})")
+        if gnorm <= self.gtol:
+            self.stop_reason = (True, "gradient norm below gtol at the start")
+            return True
+        return False
+
+    def _stop_tests(self, x, like, f, gnorm, val) -> bool:
+        n = self.iteration - 1
+        if not np.isfinite(f) or not np.isfinite(gnorm):
+            self.stop_reason = (False, f"diverged: the objective became {f} at iteration {n}")
+            return True
+        if self.callback is not None:
+            info = IterationInfo(n, unflatten(x, like), f, gnorm, val)
+            if self.callback(info):
+                self.stop_reason = (False, "stopped by callback")
+                return True
+        if gnorm <= self.gtol:
+            self.stop_reason = (True, "gradient norm below gtol")
+            return True
+        prev = self.values[-2]
+        if self.tol > 0 and abs(prev - f) <= self.tol * max(abs(prev), abs(f), 1.0):
+            self.stall += 1
+            if self.stall >= self.n_iter_no_change:
+                self.stop_reason = (True, "relative change of the objective below tol")
+                return True
+        else:
+            self.stall = 0
+        if self.validation is not None:
+            if val < self.best[0]:
+                self.best, self.bad_epochs = (val, x.copy(), n), 0
+            else:
+                self.bad_epochs += 1
+                if self.patience is not None and self.bad_epochs >= self.patience:
+                    self.stop_reason = (
+                        True,
+                        f"early stopping: validation objective has not "
+                        f"improved for {self.patience} iterations",
+                    )
+                    return True
+        return False
+
+    def history(self) -> History:
+        if self.bar is not None:
+            self.bar.close()
+        return History(
+            value=np.asarray(self.values, dtype=np.float64),
+            grad_norm=np.asarray(self.grads, dtype=np.float64),
+            step_norm=np.asarray(self.steps, dtype=np.float64),
+            val_value=np.asarray(self.vals, dtype=np.float64),
+            time=np.asarray(self.times, dtype=np.float64),
+            params=None if self.trace is None else np.asarray(self.trace),
+        )
+
+
+def _evaluate(objective, params) -> float:
+    """The value of an Objective (``value`` or ``value_and_grad``) or of a plain callable."""
+    if hasattr(objective, "value"):
+        return float(objective.value(params))
+    if hasattr(objective, "value_and_grad"):
+        return float(objective.value_and_grad(params)[0])
+    return float(objective(params))
+
+
+def _progress_bar(total):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="it", leave=False)
+
+
+def minimize(
+    objective,
+    params,
+    optimizer="lbfgs",
+    *,
+    batch_size: int | None = None,
+    max_iter: int = 1000,
+    tol: float = 1e-10,
+    gtol: float = 1e-6,
+    n_iter_no_change: int | None = None,
+    validation=None,
+    patience: int | None = 10,
+    restore_best: bool = True,
+    callback=None,
+    record_params: bool = False,
+    progress: bool = False,
+    random_state=None,
+    warn: bool = True,
+) -> MinimizeResult:
+    r"""Minimise ``objective`` from ``params`` with a shared optimizer.
+
+    Parameters
+    ----------
+    objective : Objective
+        Gives ``value_and_grad(params, batch=None)``; ``hessian`` for Newton; ``n_samples`` for
+        mini-batches.
+    params : array or list of arrays
+        Starting point (never modified). The result has the same structure.
+    optimizer : str, Optimizer or ScipySolver
+        ``"lbfgs"`` (default), ``"newton"``, ``"adam"``, ... or a configured one, e.g.
+        ``loglik.optimizers.adam(1e-2)``. Names use their recipe's default settings.
+    batch_size : int, optional
+        None: full batch, one step per iteration. Otherwise each epoch visits the
+        ``objective.n_samples`` rows in a fresh random order (from ``random_state``), one step per
+        mini-batch. Not with line-search methods (newton, lbfgs).
+    max_iter : int
+        Iterations (full batch) or epochs (mini-batches).
+    tol : float
+        Stop when :math:`|f_{k-1} - f_k| \le \mathrm{tol}\cdot\max(|f_{k-1}|, |f_k|, 1)` for
+        ``n_iter_no_change`` consecutive iterations (default 1 in full batch, 10 with
+        mini-batches, where f is the epoch's mean loss). ``tol=0`` switches the test off.
+    gtol : float
+        Stop when the Euclidean norm of the gradient (all blocks) is at most ``gtol``. With
+        mini-batches, the norm of the epoch's mean gradient.
+    validation : Objective or callable, optional
+        Evaluated at the end of every iteration/epoch (``value(params)``, ``value_and_grad`` or
+        a plain callable). Training stops when it has not improved for ``patience`` iterations
+        (None: never stop on it); with ``restore_best`` the best parameters are returned.
+    callback : callable, optional
+        ``callback(info)`` with an :class:`IterationInfo` after every iteration; returning True
+        stops the run.
+    record_params : bool
+        Keep the flattened parameters of every iteration in ``history.params`` (optimizer paths).
+    progress : bool
+        Show a tqdm progress bar.
+    random_state : None, int or numpy.random.Generator
+        Shuffling of mini-batches.
+    warn : bool
+        Emit :class:`loglik.ConvergenceWarning` when the run ends without converging.
+
+    Returns
+    -------
+    MinimizeResult
+    """
+    opt = get_optimizer(optimizer)
+    start = as_params(params)
+    like = [np.empty_like(p) for p in start]
+    max_iter = check_scalar(max_iter, "max_iter", low=1, integer=True)
+    tol = check_scalar(tol, "tol", low=0.0)
+    gtol = check_scalar(gtol, "gtol", low=0.0)
+    if patience is not None:
+        patience = check_scalar(patience, "patience", low=1, integer=True)
+    n = getattr(objective, "n_samples", None)
+    if batch_size is not None:
+        batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
+        if n is None:
+            raise ValueError("batch_size needs an objective with n_samples (rows to batch)")
+        if batch_size >= n:
+            batch_size = None
+    if batch_size is not None and opt.full_batch:
+        raise ValueError(f"optimizer {opt.name!r} needs the full batch; set batch_size=None")
+    if n_iter_no_change is None:
+        n_iter_no_change = 1 if batch_size is None else 10
+    n_iter_no_change = check_scalar(n_iter_no_change, "n_iter_no_change", low=1, integer=True)
+    tracker = _Tracker(
+        tol=tol,
+        gtol=gtol,
+        n_iter_no_change=n_iter_no_change,
+        validation=validation,
+        patience=patience,
+        restore_best=restore_best,
+        callback=callback,
+        record_params=record_params,
+        progress=progress,
+        max_iter=max_iter,
+    )
+    scipy_message, at_x = None, None
+    if isinstance(opt, ScipySolver):
+        x, n_iter, scipy_message, at_x = _run_scipy(opt, objective, start, like, tracker, max_iter)
+    elif batch_size is None:
+        x, n_iter, at_x = _run_full_batch(opt, objective, start, like, tracker, max_iter)
+    else:
+        rng = check_random_state(random_state)
+        x, n_iter = _run_mini_batch(
+            opt, objective, start, like, tracker, max_iter, batch_size, n, rng
+        )
+    return _finish(
+        objective, params, like, x, n_iter, tracker, opt, restore_best, warn, scipy_message, at_x
+    )
+
+
+def _finish(
+    objective, params, like, x, n_iter, tracker, opt, restore_best, warn, scipy_message, at_x
+):
+    """Assemble the result; ``at_x`` is ``(value, grad_norm)`` at ``x`` when the loop knows it."""
+    history = tracker.history()
+    best_iteration = None
+    if tracker.validation is not None and tracker.best[1] is not None:
+        best_iteration = tracker.best[2]
+        if restore_best and tracker.best[1] is not x:
+            x, at_x = tracker.best[1], None
+    if tracker.stop_reason is None:
+        converged = False
+        message = scipy_message or f"maximum number of iterations ({n_iter}) reached"
+    else:
+        converged, message = tracker.stop_reason
+    final = unflatten(x, like)
+    if at_x is None:
+        value, grads = objective.value_and_grad(final)
+        at_x = (value, global_norm(grads))
+    value, gnorm = at_x
+    if not converged and warn and message != "stopped by callback":
+        warnings.warn(
+            f"{opt.name}: {message} (gradient norm {gnorm:.3g})", ConvergenceWarning, stacklevel=3
+        )
+    out = final[0].copy() if not isinstance(params, list | tuple) else [p.copy() for p in final]
+    return MinimizeResult(
+        out, float(value), gnorm, n_iter, converged, message, history, opt.name, best_iteration
+    )
+
+
+def _extras(objective, batch):
+    """Line-search helpers for methods that read them (Newton)."""
+    hess = getattr(objective, "hessian", None)
+    if hasattr(objective, "value"):
+
+        def value_fn(p):
+            return objective.value(p, batch)
+    else:
+
+        def value_fn(p):
+            return objective.value_and_grad(p, batch)[0]
+
+    return {
+        "value_fn": value_fn,
+        "hessian_fn": None if hess is None else (lambda p: hess(p, batch)),
+    }
+
+
+def _run_full_batch(opt: Optimizer, objective, params, like, tracker, max_iter):
+    state = opt.init(params)
+    extras = _extras(objective, None)
+    f, grads = objective.value_and_grad(params)
+    x = flatten(params)
+    gnorm = global_norm(grads)
+    if tracker.record(x, like, f, gnorm, 0.0):
+        return x, 0, (f, gnorm)
+    for it in range(1, max_iter + 1):
+        step, state = opt.update(grads, state, params, value=f, **extras)
+        params = [p + s for p, s in zip(params, step)]
+        f, grads = objective.value_and_grad(params)
+        x = flatten(params)
+        gnorm = global_norm(grads)
+        if tracker.record(x, like, f, gnorm, global_norm(step)):
+            return x, it, (f, gnorm)
+    return x, max_iter, (f, gnorm)
+
+
+def _run_mini_batch(opt: Optimizer, objective, params, like, tracker, max_iter, batch_size, n, rng):
+    state = opt.init(params)
+    f, grads = objective.value_and_grad(params)
+    x = flatten(params)
+    if tracker.record(x, like, f, global_norm(grads), 0.0):
+        return x, 0
+    for epoch in range(1, max_iter + 1):
+        order = rng.permutation(n)
+        total, grad_sum, start_x = 0.0, None, x
+        for lo in range(0, n, batch_size):
+            batch = order[lo : lo + batch_size]
+            f_b, g_b = objective.value_and_grad(params, batch)
+            step, state = opt.update(g_b, state, params, value=f_b)
+            params = [p + s for p, s in zip(params, step)]
+            weight = len(batch) / n
+            total += weight * f_b
+            grad_sum = (
+                [weight * g for g in g_b]
+                if grad_sum is None
+                else [a + weight * g for a, g in zip(grad_sum, g_b)]
+            )
+        x = flatten(params)
+        if tracker.record(
+            x, like, total, global_norm(grad_sum), float(np.linalg.norm(x - start_x))
+        ):
+            return x, epoch
+    return x, max_iter
+
+
+def _run_scipy(solver: ScipySolver, objective, params, like, tracker, max_iter):
+    cache = {}
+
+    def fun_and_grad(x):
+        if "x" in cache and np.array_equal(x, cache["x"]):
+            return cache["f"], cache["g"]
+        f, g = objective.value_and_grad(unflatten(x, like))
+        g = flatten(g)
+        cache.update(x=np.array(x, copy=True), f=f, g=g)
+        return f, g
+
+    x0 = flatten(params)
+    f0, g0 = fun_and_grad(x0)
+    if tracker.record(x0, like, f0, float(np.linalg.norm(g0)), 0.0):
+        return x0, 0, None, (f0, float(np.linalg.norm(g0)))
+    previous = [x0]
+
+    def callback(x, f, g):
+        step = float(np.linalg.norm(x - previous[0]))
+        previous[0] = x
+        if tracker.record(x, like, f, float(np.linalg.norm(g)), step):
+            raise StopIteration
+
+    res = run_scipy_solver(
+        solver,
+        fun_and_grad,
+        x0,
+        max_iter=max_iter,
+        tol=tracker.tol,
+        gtol=tracker.gtol,
+        callback=callback,
+    )
+    x = np.asarray(res.x, dtype=np.float64)
+    message = str(res.message)
+    if tracker.stop_reason is None and res.success:
+        # scipy's own tests (projected-gradient max-norm, relative reduction) were met
+        tracker.stop_reason = (True, message)
+    f, g = fun_and_grad(x)
+    return x, int(res.nit), message, (f, float(np.linalg.norm(g)))
+
+
+def compare_optimizers(objective, params, optimizers, *, reference=None, **minimize_kwargs):
+    """Run :func:`minimize` once per optimizer from the same start; tabulate the outcomes.
+
+    Parameters
+    ----------
+    objective, params
+        As for :func:`minimize`.
+    optimizers : dict
+        Label -> optimizer (name or configured instance).
+    reference : array, optional
+        The known minimiser (flat); adds the column ``error`` (max abs distance to it).
+    **minimize_kwargs
+        Passed to every run (``max_iter``, ``tol``, ``gtol``, ``batch_size``, ...).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per optimizer: ``iterations``, ``value``, ``grad_norm``, ``converged``,
+        ``seconds`` (and ``error``).
+    results : dict
+        Label -> :class:`MinimizeResult` (with its history, for plots).
+    """
+    import pandas as pd
+
+    rows, results = [], {}
+    for label, opt in optimizers.items():
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            res = minimize(objective, params, opt, **minimize_kwargs)
+        seconds = time.perf_counter() - t0
+        row = {
+            "optimizer": label,
+            "iterations": res.n_iter,
+            "value": res.value,
+            "grad_norm": res.grad_norm,
+            "converged": res.converged,
+            "seconds": seconds,
+        }
+        if reference is not None:
+            row["error"] = float(np.max(np.abs(res.x - np.ravel(reference))))
+        rows.append(row)
+        results[label] = res
+    return pd.DataFrame(rows).set_index("optimizer"), results

@@ -1,0 +1,1 @@
+"""What is estimated: likelihoods (distribution families, GLMs, neural networks)."""
