@@ -4,6 +4,7 @@ Every estimate is the minimiser of a negative log-likelihood, plus a negative lo
 is one. See DESIGN.md for the architecture and the public API.
 """
 
+from . import optimizers, schedules
 from ._validation import ConvergenceWarning
 from .estimation import (
     FunctionObjective,
@@ -14,8 +15,6 @@ from .estimation import (
     compare_optimizers,
     minimize,
     objective,
-    optimizers,
-    schedules,
 )
 
 __version__ = "0.1.0"
