@@ -74,20 +74,20 @@ def test_loss_curve_marks_the_best_validation_epoch():
         validation=lambda p: np.sum((p[0] - 0.5 * x_star) ** 2),
         patience=5,
     )
-    fig, ax = plt.subplots()
+    _, ax = plt.subplots()
     out = plotting.loss_curve(res, ax=ax)
     assert out is ax
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels[:2] == ["training", "validation"]
-    best = [line for line in ax.get_lines() if line.get_label().startswith("best validation")][0]
+    best = next(ln for ln in ax.get_lines() if ln.get_label().startswith("best validation"))
     assert best.get_xdata()[0] == res.best_iteration
     assert ax.get_xlabel() == "epoch"
 
 
 def test_loss_curve_from_an_estimator_like_object():
     class Fitted:
-        loss_curve_ = [3.0, 2.0, 1.5]
-        val_loss_curve_ = [3.1, 2.5, 2.7]
+        loss_curve_ = (3.0, 2.0, 1.5)
+        val_loss_curve_ = (3.1, 2.5, 2.7)
 
     ax = plotting.loss_curve(Fitted(), log_y=True)
     train = ax.get_lines()[0]
