@@ -472,16 +472,13 @@ def newton(damping: float = 0.0, c1: float = 1e-4, shrink: float = 0.5, max_back
         if damping:
             H = H + damping * np.eye(g.size)
         n_grad = state.n_gradient_steps
-        try:
-            d = -linalg.cho_solve(linalg.cho_factor(H, lower=True, check_finite=True), g)
-        except (linalg.LinAlgError, ValueError):
-            d = None
+        d = _newton_direction(H, g)
         if d is None or not np.all(np.isfinite(d)) or g @ d >= 0:
             d, n_grad = -g, n_grad + 1
         f0 = value_fn(params) if value is None else value
         slope = float(g @ d)
         alpha = 1.0
-        slack = 8 * np.finfo(float).eps * abs(f0)  # rounding noise near the optimum
+        slack = _ROUNDING * abs(f0)  # rounding noise near the optimum
         x0 = flatten(params)
         for _ in range(max_backtracks):
             f_new = value_fn(unflatten(x0 + alpha * d, params))
@@ -495,6 +492,25 @@ def newton(damping: float = 0.0, c1: float = 1e-4, shrink: float = 0.5, max_back
         return zero, NewtonState(state.count + 1, n_grad, 0.0, state.n_line_search_failures + 1)
 
     return Optimizer(init, update, "newton", full_batch=True)
+
+
+_ROUNDING = 8 * np.finfo(np.float64).eps
+_SMALL = 32  # below this dimension numpy's LAPACK calls beat scipy's checked wrappers
+
+
+def _newton_direction(H, g):
+    """:math:`-H^{-1}g` through a Cholesky factor, or None when H is not positive definite."""
+    if not np.all(np.isfinite(H)):
+        return None
+    if g.size == 1:
+        return -g / H[0, 0] if H[0, 0] > 0 else None
+    try:
+        if g.size <= _SMALL:
+            L = np.linalg.cholesky(H)
+            return -np.linalg.solve(L.T, np.linalg.solve(L, g))
+        return -linalg.cho_solve(linalg.cho_factor(H, lower=True, check_finite=False), g)
+    except (np.linalg.LinAlgError, linalg.LinAlgError, ValueError):
+        return None
 
 
 class ScipySolver(NamedTuple):
