@@ -41,6 +41,7 @@ __all__ = [
     "Logit",
     "LowerBound",
     "Objective",
+    "Simplex",
     "Softplus",
     "Transform",
     "TransformedObjective",
@@ -399,6 +400,46 @@ class CholeskyCovariance(Transform):
         dL = (G + G.T) @ L
         vals = dL[self._rows, self._cols]
         return np.where(self._diag, vals * L[self._rows, self._cols], vals)
+
+
+class Simplex(Transform):
+    r"""Probabilities on the simplex from :math:`K - 1` free logits (softmax, last logit 0):
+
+    .. math:: p_j = \frac{e^{u_j}}{1 + \sum_{i<K} e^{u_i}}\ (j < K),\qquad
+              p_K = \frac{1}{1 + \sum_{i<K} e^{u_i}},
+
+    so :math:`u_j = \log(p_j / p_K)` (the additive log-ratio). Every real ``u`` gives
+    probabilities that are positive and sum to one, and the map is a bijection onto the open
+    simplex. The pull-back of :math:`g = \partial F/\partial p` is
+    :math:`\partial F/\partial u_j = p_j (g_j - p^T g)` for :math:`j < K`.
+    """
+
+    name = "simplex"
+    elementwise = False
+
+    def __init__(self, size: int):
+        if int(size) != size or size < 2:
+            raise ValueError(f"size must be an integer >= 2, got {size!r}")
+        self.size = int(size)
+
+    def __repr__(self):
+        return f"Simplex(size={self.size})"
+
+    def forward(self, u):
+        u = np.asarray(u, dtype=np.float64)
+        if u.shape != (self.size - 1,):
+            raise ValueError(f"u must have {self.size - 1} entries, got shape {u.shape}")
+        logits = np.append(u, 0.0)
+        return np.exp(logits - special.logsumexp(logits))
+
+    def inverse(self, theta):
+        p = np.asarray(theta, dtype=np.float64)
+        return np.log(p[:-1]) - np.log(p[-1])
+
+    def vjp(self, u, g):
+        p = self.forward(u)
+        g = np.asarray(g, dtype=np.float64)
+        return p[:-1] * (g[:-1] - p @ g)
 
 
 _TRANSFORMS = {"identity": Identity, "log": Log, "softplus": Softplus, "logit": Logit}

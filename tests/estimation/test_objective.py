@@ -207,6 +207,27 @@ def test_cholesky_covariance(dim):
     assert ob.check_gradient(fun, lambda v: t.vjp(v, G), u).ok
 
 
+@pytest.mark.parametrize("size", [2, 3, 5])
+def test_simplex(size):
+    rng = np.random.default_rng(size)
+    t = ob.Simplex(size)
+    u = rng.normal(size=size - 1)
+    p = t.forward(u)
+    assert p.shape == (size,) and np.all(p > 0) and p.sum() == pytest.approx(1.0, abs=1e-15)
+    np.testing.assert_allclose(t.inverse(p), u, atol=1e-12)
+    g = rng.normal(size=size)  # F(p) = g'p
+
+    def fun(v):
+        return float(g @ t.forward(v))
+
+    assert ob.check_gradient(fun, lambda v: t.vjp(v, g), u).ok
+    assert t.forward(np.full(size - 1, 800.0)).sum() == pytest.approx(1.0)  # no overflow
+    with pytest.raises(ValueError, match="entries"):
+        t.forward(np.zeros(size))
+    with pytest.raises(ValueError, match="size"):
+        ob.Simplex(1)
+
+
 def test_cholesky_covariance_checks_sizes():
     with pytest.raises(ValueError, match="3 entries"):
         ob.CholeskyCovariance(2).forward(np.zeros(2))
