@@ -284,3 +284,27 @@ class _Blocks:
 
     def hessian(self, params, batch=None):
         return self.flat.hessian([np.array([float(params[0]), float(params[1])])])
+
+
+def test_smooth_objective_chain_rule_and_cache():
+    # F(a, b) = (a - 2)^2 + a b + b^2 over a = exp(u0), b = expit(u1)
+    calls = []
+
+    def derivatives(theta):
+        calls.append(theta.copy())
+        a, b = theta
+        f = (a - 2) ** 2 + a * b + b**2
+        return f, np.array([2 * (a - 2) + b, a + 2 * b]), np.array([[2.0, 1.0], [1.0, 2.0]])
+
+    obj = ob.SmoothObjective(derivatives, ["log", "logit"])
+    params = [np.array(0.3), np.array(-0.4)]
+    g_check, h_check = ll.check_objective(obj, params)
+    assert g_check.ok and h_check.ok
+    calls.clear()
+    obj.value(params), obj.value_and_grad(params), obj.hessian(params)
+    assert len(calls) == 1
+    np.testing.assert_allclose(obj.constrain(params), [np.exp(0.3), 1 / (1 + np.exp(0.4))])
+    res = ll.minimize(obj, params, "newton", gtol=1e-12)
+    assert res.converged
+    with pytest.raises(ValueError, match="elementwise"):
+        ob.SmoothObjective(derivatives, [ob.CholeskyCovariance(2)])
