@@ -50,6 +50,7 @@ __all__ = [
     "check_support",
     "free_params",
     "no_mle",
+    "refine_discrete_ppf",
     "require_spread",
     "trigamma",
 ]
@@ -259,13 +260,13 @@ class Distribution:
 
     def _safe_point(self):
         """A point inside the support, substituted where x is outside before calling _logpdf."""
-        low, high = self._bounds(*self._theta)
-        low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
-        mid = np.where(
-            np.isfinite(low) & np.isfinite(high),
-            (low + high) / 2,
-            np.where(np.isfinite(low), low + 1, np.where(np.isfinite(high), high - 1, 0.0)),
-        )
+        low, high = (np.asarray(b, dtype=float) for b in self._bounds(*self._theta))
+        with np.errstate(invalid="ignore"):
+            mid = np.where(
+                np.isfinite(low) & np.isfinite(high),
+                0.5 * (low + high),
+                np.where(np.isfinite(low), low + 1.0, np.where(np.isfinite(high), high - 1.0, 0.0)),
+            )
         return np.floor(mid) if self.support.integer else mid
 
     @staticmethod
@@ -369,7 +370,7 @@ class Distribution:
         :math:`I(\theta)_{jk} = -E[\partial^2\log p(X)/\partial\theta_j\partial\theta_k]
         = E[s_j(X) s_k(X)]`, a ``(k, k)`` array over ``estimable_names`` (``(..., k, k)`` for a
         batch)."""
-        rows = self._fisher(*self._theta)
+        rows = None if type(self)._fisher is None else self._fisher(*self._theta)
         if rows is None:
             raise ValueError(
                 f"the {self.name} family is not regular (its support depends on its "
@@ -584,3 +585,14 @@ def trigamma(x):
     r""":math:`\psi'(x)` for :math:`x > 0` (the Hurwitz zeta :math:`\zeta(2, x)`, a ufunc:
     much cheaper than ``polygamma(1, x)``)."""
     return special.zeta(2.0, x)
+
+
+def refine_discrete_ppf(cdf, q, guess, low=0.0):
+    r"""The smallest integer k with :math:`F(k) \ge q`, from a ``guess`` at most a step or two
+    off (scipy's ppf, whose cdf may differ from ``cdf`` in the last bits): keeps ``ppf`` and
+    ``cdf`` exact inverses of each other."""
+    k = np.asarray(guess, dtype=np.float64)
+    for _ in range(4):
+        k = np.where(cdf(k) < q, k + 1.0, k)
+        k = np.where((k > low) & (cdf(k - 1.0) >= q), k - 1.0, k)
+    return k

@@ -2,9 +2,18 @@ r"""The binomial distribution with a known number of trials."""
 
 from __future__ import annotations
 
+import numpy as np
 from scipy import special
 
-from .base import PROBABILITY, TRIALS, Distribution, Param, Support, check_support
+from .base import (
+    PROBABILITY,
+    TRIALS,
+    Distribution,
+    Param,
+    Support,
+    check_support,
+    refine_discrete_ppf,
+)
 from .bernoulli import clopper_pearson
 
 
@@ -45,13 +54,15 @@ class Binomial(Distribution):
 
     @staticmethod
     def _cdf(x, n, p):
-        return special.bdtr(x, n, p)
+        below = x < n
+        k = np.where(below, x, 0.0)
+        return np.where(below, special.betainc(n - k, k + 1.0, 1.0 - p), 1.0)
 
-    @staticmethod
-    def _ppf(q, n, p):
+    @classmethod
+    def _ppf(cls, q, n, p):
         from scipy import stats
 
-        return stats.binom.ppf(q, n, p)
+        return refine_discrete_ppf(lambda k: cls._cdf(k, n, p), q, stats.binom.ppf(q, n, p))
 
     @staticmethod
     def _sample(rng, shape, n, p):

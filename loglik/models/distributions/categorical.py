@@ -30,7 +30,7 @@ class Categorical(Distribution):
 
     name = "categorical"
     param_specs = (Param("probs", kind="vector", doc="probabilities of 0, ..., K-1"),)
-    support = Support(0.0, np.inf, low_open=False, integer=True)
+    support = Support(0.0, np.inf, low_open=False, high_open=False, integer=True)
     discrete = True
 
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import UNIT, Distribution, Param, Support
+from .base import UNIT, Distribution, Param, Support, refine_discrete_ppf
 
 
 class Geometric(Distribution):
@@ -33,11 +33,12 @@ class Geometric(Distribution):
     def _cdf(x, p):
         return -np.expm1(x * np.log1p(-p))
 
-    @staticmethod
-    def _ppf(q, p):
+    @classmethod
+    def _ppf(cls, q, p):
         with np.errstate(divide="ignore"):
-            out = np.ceil(np.log1p(-q) / np.log1p(-p))
-        return np.where(p == 1.0, 1.0, np.maximum(out, 1.0))
+            guess = np.ceil(np.log1p(-q) / np.log1p(-p))
+        guess = np.where(p == 1.0, 1.0, np.maximum(guess, 1.0))
+        return refine_discrete_ppf(lambda k: cls._cdf(k, p), q, guess, low=1.0)
 
     @staticmethod
     def _sample(rng, shape, p):

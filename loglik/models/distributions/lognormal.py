@@ -78,7 +78,7 @@ class LogNormal(Distribution):
     def _hess(x, mu, sigma):
         return Normal._hess(np.log(x), mu, sigma)
 
-    _fisher = Normal._fisher
+    _fisher = staticmethod(Normal._fisher)
 
     @classmethod
     def _loglik_total(cls, data, mu, sigma):

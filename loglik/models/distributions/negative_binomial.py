@@ -7,7 +7,17 @@ from scipy import special
 
 from ...estimation.data import moments
 from ...estimation.objective import SmoothObjective
-from .base import POSITIVE, UNIT, Distribution, Param, ProfileProblem, Support, no_mle, trigamma
+from .base import (
+    POSITIVE,
+    UNIT,
+    Distribution,
+    Param,
+    ProfileProblem,
+    Support,
+    no_mle,
+    refine_discrete_ppf,
+    trigamma,
+)
 
 
 class NegativeBinomial(Distribution):
@@ -52,11 +62,11 @@ class NegativeBinomial(Distribution):
     def _cdf(x, n, p):
         return special.betainc(n, x + 1.0, p)
 
-    @staticmethod
-    def _ppf(q, n, p):
+    @classmethod
+    def _ppf(cls, q, n, p):
         from scipy import stats
 
-        return stats.nbinom.ppf(q, n, p)
+        return refine_discrete_ppf(lambda k: cls._cdf(k, n, p), q, stats.nbinom.ppf(q, n, p))
 
     @staticmethod
     def _sample(rng, shape, n, p):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import NONNEGATIVE, Distribution, Param, Support
+from .base import NONNEGATIVE, Distribution, Param, Support, refine_discrete_ppf
 
 
 class Poisson(Distribution):
@@ -33,11 +33,11 @@ class Poisson(Distribution):
     def _cdf(x, rate):
         return special.pdtr(x, rate)
 
-    @staticmethod
-    def _ppf(q, rate):
+    @classmethod
+    def _ppf(cls, q, rate):
         from scipy import stats
 
-        return stats.poisson.ppf(q, rate)
+        return refine_discrete_ppf(lambda k: cls._cdf(k, rate), q, stats.poisson.ppf(q, rate))
 
     @staticmethod
     def _sample(rng, shape, rate):
