@@ -540,15 +540,16 @@ class SmoothObjective:
         return np.array([float(t.forward(float(u))) for t, u in zip(self.transforms, params)])
 
     def _at(self, params):
-        u = np.array([float(p) for p in params])
-        key = u.tobytes()
+        key = tuple(float(p) for p in params)
         if key != self._key:
-            theta = np.array([float(t.forward(v)) for t, v in zip(self.transforms, u)])
+            k = len(key)
+            theta, d1, d2 = np.empty(k), np.empty(k), np.empty(k)
+            for j, (t, v) in enumerate(zip(self.transforms, key)):
+                theta[j], d1[j], d2[j] = t.forward(v), t.derivative(v), t.second_derivative(v)
             f, g, H = self.derivatives(theta)
-            d1 = np.array([float(t.derivative(v)) for t, v in zip(self.transforms, u)])
-            d2 = np.array([float(t.second_derivative(v)) for t, v in zip(self.transforms, u)])
             g = np.asarray(g, dtype=np.float64)
-            H = d1[:, None] * np.asarray(H, dtype=np.float64) * d1[None, :] + np.diag(g * d2)
+            H = np.asarray(H, dtype=np.float64) * (d1[:, None] * d1[None, :])
+            H.flat[:: k + 1] += g * d2
             self._key, self._last = key, (float(f), g * d1, H)
         return self._last
 
