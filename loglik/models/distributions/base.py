@@ -24,13 +24,14 @@ broadcast together). Data reach the fitting hooks as :class:`FitData`: the valid
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from scipy import special
 
 from ..._validation import check_random_state
-from ...estimation.data import CHUNK, FitData, first_bad
+from ...estimation.data import CHUNK, FitData, dot, first_bad
 from ...estimation.mle import ProfileProblem
 from ...estimation.objective import Identity, Log, Logit
 from ...estimation.registry import register_family
@@ -67,6 +68,12 @@ class Domain(NamedTuple):
     scale: str  # "identity", "log" or "logit": the unconstrained scale for fits and Wald CIs
     text: str
 
+    def contains_value(self, v: float) -> bool:
+        """:meth:`contains` for one Python float (no array overhead)."""
+        lo = v > self.low if self.low_open else v >= self.low
+        hi = v < self.high if self.high_open else v <= self.high
+        return lo and hi and (not self.integer or v == round(v))
+
     def contains(self, v: np.ndarray) -> np.ndarray:
         lo = v > self.low if self.low_open else v >= self.low
         hi = v < self.high if self.high_open else v <= self.high
@@ -78,6 +85,7 @@ class Domain(NamedTuple):
 
 
 inf = np.inf
+_REAL = (float, int, np.floating, np.integer)
 REAL = Domain(-inf, inf, True, True, False, "identity", "a real number")
 POSITIVE = Domain(0.0, inf, True, True, False, "log", "> 0")
 NONNEGATIVE = Domain(0.0, inf, False, True, False, "log", ">= 0")
@@ -184,8 +192,22 @@ class Distribution:
     def _check_params(cls, values: dict, context: str) -> tuple:
         """Validate every parameter against its domain; return theta (broadcast scalars)."""
         theta = []
+        scalars_only = True
         for spec in cls.param_specs:
             raw = values[spec.name]
+            if spec.kind == "scalar" and isinstance(raw, _REAL) and not isinstance(raw, bool):
+                v = float(raw)  # the common case, checked without array overhead
+                if not math.isfinite(v):
+                    raise ValueError(
+                        f"{cls.name}{context}: {spec.name} must be finite, got {raw!r}"
+                    )
+                if not spec.domain.contains_value(v):
+                    raise ValueError(
+                        f"{cls.name}{context}: {spec.name} must be {spec.domain.text}, got {raw!r}"
+                    )
+                theta.append(np.float64(v))
+                continue
+            scalars_only = False
             try:
                 v = np.array(raw, dtype=np.float64)
             except (TypeError, ValueError):
@@ -205,7 +227,7 @@ class Distribution:
             theta.append(v)
         theta = cls._check_array_params(theta, context)
         scalars = [i for i, s in enumerate(cls.param_specs) if s.kind == "scalar"]
-        if len(scalars) > 1:
+        if len(scalars) > 1 and not scalars_only:
             try:
                 shaped = np.broadcast_arrays(*(theta[i] for i in scalars))
             except ValueError:
@@ -529,7 +551,7 @@ def _wsum(values, w, x=None) -> float:
     if np.ndim(values) == 0:
         count = (x.shape[0] if x is not None else 1) if w is None else float(w.sum())
         return float(values) * count
-    return float(values.sum() if w is None else w @ values)
+    return float(values.sum() if w is None else dot(w, values))
 
 
 def check_support(cls, data: FitData, support: Support, high=None) -> None:
@@ -537,6 +559,8 @@ def check_support(cls, data: FitData, support: Support, high=None) -> None:
     x = data.x
     low = support.low
     high = support.high if high is None else high
+    if low == -np.inf and high == np.inf and not support.integer:
+        return
     if np.isfinite(low):
         m = data.min()
         if m < low or (support.low_open and m == low):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...estimation.data import dot
 from .base import POSITIVE, REAL, Distribution, Param, require_spread
 
 
@@ -97,7 +98,7 @@ class Laplace(Distribution):
         total = 0.0
         for xb, wb in data.chunks():
             d = np.abs(xb - loc)
-            total += float(d.sum() if wb is None else wb @ d)
+            total += float(d.sum() if wb is None else dot(wb, d))
         return total
 
     @classmethod

@@ -143,13 +143,15 @@ class NegativeBinomial(Distribution):
             n = theta[0]
             p = n / (n + mean)
             f = -(
-                counts @ (special.gammaln(values + n) - special.gammaln(values + 1.0)) / W
+                np.dot(counts, special.gammaln(values + n) - special.gammaln(values + 1.0)) / W
                 - special.gammaln(n)
                 + n * np.log(p)
                 + mean * np.log1p(-p)
             )
-            g = -(counts @ special.digamma(values + n) / W - special.digamma(n) + np.log(p))
-            h = -(counts @ trigamma(values + n) / W - trigamma(n) + 1.0 / n - 1.0 / (n + mean))
+            g = -(np.dot(counts, special.digamma(values + n)) / W - special.digamma(n) + np.log(p))
+            h = -(
+                np.dot(counts, trigamma(values + n)) / W - trigamma(n) + 1.0 / n - 1.0 / (n + mean)
+            )
             return f, np.array([g]), np.array([[h]])
 
         def expand(params):

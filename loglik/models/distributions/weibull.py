@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from ...estimation.data import FitData, moments
+from ...estimation.data import FitData, dot, moments
 from ...estimation.objective import SmoothObjective
 from .base import POSITIVE, Distribution, Param, ProfileProblem, Support, require_spread
 
@@ -121,9 +121,9 @@ class Weibull(Distribution):
             if wb is not None:
                 e *= wb
             a0 += e.sum()
-            a1 += e @ yb
+            a1 += dot(e, yb)
             e *= yb
-            a2 += e @ yb
+            a2 += dot(e, yb)
         return a0, a1, a2
 
     @classmethod
