@@ -193,7 +193,7 @@ def as_fit_data(x, weights=None, *, ndim: int = 1) -> FitData:
             raise ValueError(f"weights has {w.shape[0]} entries but x has {arr.shape[0]} rows")
         if (w < 0).any():
             row = int(np.flatnonzero(w < 0)[0])
-            raise ValueError(f"weights must be non-negative, got {w[row]!r} at row {row}")
+            raise ValueError(f"weights must be non-negative, got {float(w[row])!r} at row {row}")
         if not w.sum() > 0:
             raise ValueError("weights are all zero: there is nothing to fit")
     data = FitData(arr, w)

@@ -125,7 +125,8 @@ def profile_interval(result, label: str, level: float) -> tuple[float, float]:
         return 2.0 * (best - profile(float(t.forward(eta)))) - cutoff
 
     se = result.se.get(label, np.nan)
-    eta_hat = float(t.inverse(hat))
+    with np.errstate(divide="ignore"):
+        eta_hat = float(t.inverse(hat))
     if not np.isfinite(eta_hat):  # the MLE is on the edge of the domain: one end of the interval
         at_low = eta_hat < 0
         inside = float(t.inverse(hat + 1e-12 if at_low else hat - 1e-12))

@@ -81,11 +81,19 @@ class Cauchy(Distribution):
 
     @classmethod
     def _start(cls, data, fixed):
-        q1, med, q3 = np.percentile(data.x, [25.0, 50.0, 75.0])
-        if q3 == q1:
-            raise no_mle(
-                cls,
-                f"at least half of the values equal {med!r}: the likelihood grows without bound "
-                "as the scale shrinks to 0",
-            )
-        return {"loc": fixed.get("loc", float(med)), "scale": fixed.get("scale", (q3 - q1) / 2.0)}
+        x, n = data.x, data.n_obs
+        ranks = sorted({n // 4, (n - 1) // 2, n // 2, min((3 * n) // 4, n - 1)})
+        q = dict(zip(ranks, np.partition(x, ranks)[ranks]))
+        for middle in {q[(n - 1) // 2], q[n // 2]}:  # a value held by half the data is a middle one
+            ties = x == middle
+            if data.total(ties.astype(np.float64)) >= data.n / 2.0:
+                raise no_mle(
+                    cls,
+                    f"at least half of the values equal {float(middle)!r}: the likelihood grows "
+                    "without bound as the scale shrinks to 0",
+                )
+        loc = 0.5 * (q[(n - 1) // 2] + q[n // 2])
+        spread = q[ranks[-1]] - q[ranks[0]]
+        if spread <= 0:
+            spread = float(data.max() - data.min())
+        return {"loc": fixed.get("loc", float(loc)), "scale": fixed.get("scale", spread / 2.0)}
