@@ -407,8 +407,9 @@ def compare(x, families=None, *, criterion="aic", weights=None, fixed=None) -> p
     x : array_like
         1-D observations.
     families : sequence of str or classes, optional
-        Default: the continuous families (and, for non-negative integer data, the discrete
-        ones too).
+        Default: the continuous families, or the discrete ones for non-negative integer data.
+        Discrete and continuous families cannot be mixed (probabilities and densities are not
+        on one scale).
     criterion : {"aic", "aicc", "bic", "ks"}
         What to rank by (smaller is better).
     weights : array_like, optional
@@ -430,12 +431,19 @@ def compare(x, families=None, *, criterion="aic", weights=None, fixed=None) -> p
     criterion = check_choice(criterion, "criterion", ("aic", "aicc", "bic", "ks"))
     data = as_fit_data(x, weights)
     order = np.argsort(data.x, kind="stable")
-    data = FitData(data.x[order], None if data.w is None else data.w[order])
+    ordered = FitData(data.x[order], None if data.w is None else data.w[order])
     if families is None:
-        integer = data.x[0] >= 0 and not np.modf(data.x)[0].any()
-        families = DEFAULT_CONTINUOUS + (DEFAULT_DISCRETE if integer else ())
+        integer = ordered.x[0] >= 0 and not np.modf(ordered.x)[0].any()
+        families = DEFAULT_DISCRETE if integer else DEFAULT_CONTINUOUS
+    classes = [get_family(f) for f in families]
+    kinds = {cls.discrete for cls in classes if not cls.multivariate}
+    if len(kinds) > 1:
+        raise ValueError(
+            "compare ranks log-likelihoods on one scale: discrete families (log probabilities) "
+            "and continuous ones (log densities) are not comparable; compare them separately"
+        )
     fixed = fixed or {}
-    rows = [_compare_row(get_family(f), data, fixed) for f in families]
+    rows = [_compare_row(cls, data, ordered, fixed) for cls in classes]
     table = pd.DataFrame(rows).set_index("family")
     ok = table["applicable"]
     ranked = table[ok].sort_values(criterion, kind="stable")
@@ -450,7 +458,9 @@ def compare(x, families=None, *, criterion="aic", weights=None, fixed=None) -> p
     return out.reindex(columns=columns)
 
 
-def _compare_row(cls, data: FitData, fixed_all: dict) -> dict:
+def _compare_row(cls, data: FitData, ordered: FitData, fixed_all: dict) -> dict:
+    """One family's line: checked on the data as given (errors name their rows), fitted on the
+    sorted copy (the likelihood does not depend on the order; the KS distance needs it)."""
     row = {"family": cls.name, "applicable": False}
     if cls.multivariate:
         return {**row, "note": "multivariate: not comparable with univariate families"}
@@ -459,7 +469,7 @@ def _compare_row(cls, data: FitData, fixed_all: dict) -> dict:
         cls._check_data(data, fixed)
         with warnings.catch_warnings():
             warnings.simplefilter("error", ConvergenceWarning)
-            res = fit_data(cls, data, fixed)
+            res = fit_data(cls, ordered, fixed)
     except (ValueError, ConvergenceWarning) as exc:
         return {**row, "note": str(exc)}
     return {
@@ -469,7 +479,7 @@ def _compare_row(cls, data: FitData, fixed_all: dict) -> dict:
         "aic": res.aic,
         "aicc": res.aicc,
         "bic": res.bic,
-        "ks": ks_distance(res.dist, data),
+        "ks": ks_distance(res.dist, ordered),
         "params": res.params,
         "converged": res.converged,
         "applicable": True,

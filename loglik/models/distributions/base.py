@@ -118,6 +118,8 @@ class Support(NamedTuple):
     def text(self, high=None) -> str:
         high = self.high if high is None else high
         if self.integer:
+            if high == self.low + 1:
+                return f"x in {{{self.low:g}, {high:g}}}"
             tail = "..." if not np.isfinite(high) else f"..., {high:g}"
             return f"x in {{{self.low:g}, {self.low + 1:g}, {tail}}}"
         if np.isfinite(self.low) and np.isfinite(high):
