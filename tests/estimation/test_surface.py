@@ -103,7 +103,7 @@ def test_bad_requests():
     with pytest.raises(ValueError, match="'mu' is not a free parameter"):
         res.loglik_curve("mu")
     res = ll.fit(NORMAL, "normal")
-    with pytest.raises(ValueError, match="sigma.*must be > 0"):
+    with pytest.raises(ValueError, match=r"sigma.*must be > 0"):
         res.loglik_curve("sigma", [1.0, -1.0])
     with pytest.raises(ValueError, match="finite"):
         res.loglik_curve("mu", [np.nan])
