@@ -97,9 +97,22 @@ class FitData:
         """``log(x)``, computed once."""
         return self.cached("log", lambda: np.log(self.x))
 
+    def total_of(self, f) -> float:
+        r""":math:`\sum_i w_i f(x_i)` for an elementwise ``f``, block by block (no temporary the
+        size of the data)."""
+        if self.n_obs <= CHUNK:
+            return float(self.total(f(self.x)))
+        return float(sum(float(self.total_block(f(xb), wb)) for xb, wb in self.chunks()))
+
+    @staticmethod
+    def total_block(values, w):
+        return values.sum() if w is None else dot(w, values)
+
     def sum_log(self) -> float:
         r""":math:`\sum_i w_i \log x_i`."""
-        return self.cached("sum_log", lambda: float(self.total(self.log())))
+        if "log" in self._cache:
+            return self.cached("sum_log", lambda: float(self.total(self._cache["log"])))
+        return self.cached("sum_log", lambda: self.total_of(np.log))
 
     def compressed(self) -> FitData:
         """Integer data as their distinct values with total weights: exact for any likelihood of
@@ -144,12 +157,14 @@ def moments(data: FitData) -> tuple[float, float, float]:
 
 
 def _compress(data: FitData) -> FitData:
-    xi = data.x.astype(np.int64)
-    top = int(xi.max())
-    if top <= 4 * data.n_obs + 1024:
-        counts = np.bincount(xi, weights=data.w, minlength=top + 1)
+    top = int(data.max())
+    if top <= 4 * data.n_obs + 1024:  # counts by value, block by block
+        counts = np.zeros(top + 1)
+        for xb, wb in data.chunks():
+            counts += np.bincount(xb.astype(np.intp), weights=wb, minlength=top + 1)
         values = np.flatnonzero(counts)
-        return FitData(values.astype(np.float64), counts[values].astype(np.float64), data.n)
+        return FitData(values.astype(np.float64), counts[values], data.n)
+    xi = data.x.astype(np.int64)
     values, inverse = np.unique(xi, return_inverse=True)
     counts = np.bincount(inverse, weights=data.w)
     keep = counts > 0

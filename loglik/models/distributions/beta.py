@@ -81,7 +81,7 @@ class Beta(Distribution):
     def _log_sums(cls, data):
         r""":math:`(\sum w\log x, \sum w\log(1-x))`."""
         return data.sum_log(), data.cached(
-            "sum_log1m", lambda: float(data.total(np.log1p(-data.x)))
+            "sum_log1m", lambda: data.total_of(lambda x: np.log1p(-x))
         )
 
     @classmethod

@@ -75,6 +75,23 @@ class Cauchy(Distribution):
         )
 
     @staticmethod
+    def _pointwise(x, loc, scale):
+        z = (x - loc) / scale
+        z2 = z * z
+        q = 1.0 + z2
+        inv = 1.0 / q
+        s2 = scale * scale
+        h_ls = -4.0 * z * inv * inv / s2
+        return (
+            -np.log(np.pi * scale) - np.log1p(z2),
+            (2.0 * z * inv / scale, (z2 - 1.0) * inv / scale),
+            (
+                (-2.0 * (1.0 - z2) * inv * inv / s2, h_ls),
+                (h_ls, (-(1.0 - 2.0 * inv) - 4.0 * z2 * inv * inv) / s2),
+            ),
+        )
+
+    @staticmethod
     def _fisher(loc, scale):
         i = 0.5 / scale**2
         return ((i + 0.0 * loc, 0.0 * i), (0.0 * i, i + 0.0 * loc))

@@ -102,13 +102,20 @@ class Laplace(Distribution):
         return total
 
     @classmethod
+    def _loglik_total(cls, data, loc, scale):
+        if np.ndim(loc) == 0 and np.ndim(scale) == 0:
+            dev = data.cached(("abs_dev", float(loc)), lambda: cls._abs_dev(data, float(loc)))
+            return -data.n * float(np.log(2.0 * scale)) - dev / float(scale)
+        return super()._loglik_total(data, loc, scale)
+
+    @classmethod
     def _closed_form(cls, data, fixed):
         out = {}
         loc = fixed.get("loc")
         if loc is None:
             loc = out["loc"] = weighted_median(data.x, data.w)
         if "scale" not in fixed:
-            dev = cls._abs_dev(data, loc)
+            dev = data.cached(("abs_dev", float(loc)), lambda: cls._abs_dev(data, float(loc)))
             require_spread(cls, data, dev)
             out["scale"] = dev / data.n
         return out

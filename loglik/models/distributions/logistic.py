@@ -75,6 +75,22 @@ class Logistic(Distribution):
         return ((-dt / s2, h_ls), (h_ls, (1.0 - 2.0 * z * t - z * z * dt) / s2))
 
     @staticmethod
+    def _pointwise(x, loc, scale):
+        z = (x - loc) / scale
+        a = np.abs(z)
+        e = np.exp(-a)
+        t = np.copysign((1.0 - e) / (1.0 + e), z)  # tanh(z/2) from the same exponential
+        dt = 0.5 * (1.0 - t * t)
+        s2 = scale * scale
+        zt = z * t
+        h_ls = -(t + z * dt) / s2
+        return (
+            -np.log(scale) - a - 2.0 * np.log1p(e),
+            (t / scale, (zt - 1.0) / scale),
+            ((-dt / s2, h_ls), (h_ls, (1.0 - 2.0 * zt - z * z * dt) / s2)),
+        )
+
+    @staticmethod
     def _fisher(loc, scale):
         s2 = scale * scale
         zero = 0.0 * loc

@@ -113,6 +113,39 @@ class StudentT(Distribution):
         return ((h_nn, h_nm, h_ns), (h_nm, h_mm, h_ms), (h_ns, h_ms, h_ss))
 
     @staticmethod
+    def _pointwise(x, df, loc, scale):
+        z = (x - loc) / scale
+        z2 = z * z
+        r = df + z2
+        inv = 1.0 / r
+        inv2 = inv * inv
+        log_q = np.log1p(z2 / df)
+        half = 0.5 * (df + 1.0)
+        const = special.gammaln(half) - special.gammaln(0.5 * df) - 0.5 * np.log(df * np.pi)
+        s2 = scale * scale
+        zm1 = z2 - 1.0
+        a = (df + 1.0) * z2 * inv
+        b = 2.0 * df * (df + 1.0) * inv2
+        h_nm = z * zm1 * inv2 / scale
+        h_ns = z2 * zm1 * inv2 / scale
+        h_ms = -b * z / s2
+        digammas = special.digamma(half) - special.digamma(0.5 * df)
+        trigammas = 0.5 * (trigamma(half) - trigamma(0.5 * df))
+        return (
+            const - np.log(scale) - half * log_q,
+            (
+                0.5 * (digammas - log_q + zm1 * inv),
+                (df + 1.0) * z * inv / scale,
+                (a - 1.0) / scale,
+            ),
+            (
+                (0.5 * (trigammas - (inv - 1.0 / df) - zm1 * inv2), h_nm, h_ns),
+                (h_nm, -(df + 1.0) * (df - z2) * inv2 / s2, h_ms),
+                (h_ns, h_ms, (1.0 - a - b * z2) / s2),
+            ),
+        )
+
+    @staticmethod
     def _fisher(df, loc, scale):
         s2 = scale * scale
         i_nn = 0.25 * (trigamma(0.5 * df) - trigamma(0.5 * (df + 1.0))) - (df + 5.0) / (

@@ -37,8 +37,12 @@ class Uniform(Distribution):
 
     @classmethod
     def _check_array_params(cls, theta, context):
-        low, high = np.broadcast_arrays(theta[0], theta[1])
-        if np.any(low >= high):
+        low, high = theta
+        if np.ndim(low) == 0 and np.ndim(high) == 0:
+            bad = not float(low) < float(high)
+        else:
+            bad = bool(np.any(np.greater_equal(*np.broadcast_arrays(low, high))))
+        if bad:
             raise ValueError(
                 f"uniform{context}: low must be below high, got low={theta[0]!r}, high={theta[1]!r}"
             )
@@ -90,10 +94,15 @@ class Uniform(Distribution):
 
     @classmethod
     def _extremes(cls, data):
-        if data.w is None:
-            return float(data.min()), float(data.max())
-        x = data.x[data.w > 0]
-        return float(x.min()), float(x.max())
+        """The smallest and largest value with positive weight."""
+
+        def compute():
+            x = data.x if data.w is None else data.x[data.w > 0]
+            return float(data.min() if data.w is None else x.min()), float(
+                data.max() if data.w is None else x.max()
+            )
+
+        return data.cached("extremes", compute)
 
     @classmethod
     def _check_data(cls, data, fixed):
@@ -112,6 +121,9 @@ class Uniform(Distribution):
     @classmethod
     def _loglik_total(cls, data, low, high):
         lo, hi = cls._extremes(data)
+        if np.ndim(low) == 0 and np.ndim(high) == 0:
+            ok = low <= lo and high >= hi and low < high
+            return -data.n * float(np.log(high - low)) if ok else -np.inf
         inside = (low <= lo) & (high >= hi) & (low < high)
         width = np.where(inside, high - low, 1.0)
         return np.where(inside, -data.n * np.log(width), -np.inf)

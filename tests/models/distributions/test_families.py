@@ -387,3 +387,17 @@ def test_registry():
     assert ll.estimation.get_family("Student-T") is ll.StudentT
     with pytest.raises(ValueError, match="pass the class or its name"):
         ll.fit([1.0, 2.0], ll.Normal())
+
+
+@pytest.mark.parametrize("name", [n for n in SCALAR if CASES[n].dist._pointwise is not None])
+def test_pointwise_shortcut_agrees_with_the_separate_formulas(name):
+    d = CASES[name].dist
+    cls = type(d)
+    x = _points(CASES[name], 50, seed=8)
+    lp, score, hess = cls._pointwise(x, *d._theta)
+    np.testing.assert_allclose(lp, cls._logpdf(x, *d._theta), rtol=1e-13, atol=1e-14)
+    for mine, ref in zip(score, cls._score(x, *d._theta)):
+        np.testing.assert_allclose(mine, ref, rtol=1e-12, atol=1e-14)
+    for row, ref_row in zip(hess, cls._hess(x, *d._theta)):
+        for mine, ref in zip(row, ref_row):
+            np.testing.assert_allclose(mine, ref, rtol=1e-12, atol=1e-14)
