@@ -74,7 +74,11 @@ DEFAULT_DISCRETE = ("poisson", "negative_binomial", "geometric", "bernoulli")
 class ProfileProblem(NamedTuple):
     """A reduced maximum-likelihood problem: minimise ``objective`` (an Objective with a Hessian)
     from the unconstrained blocks ``start``; ``expand(params)`` then gives the estimated
-    parameters as a dict (profiled-out ones in closed form). ``label`` names the method."""
+    parameters as a dict (profiled-out ones in closed form). ``label`` names the method.
+
+    The objective's value must be the mean negative log-likelihood itself (all constants
+    included, the profiled parameters at their optimum), so that :math:`-n` times its minimum
+    is the maximised log-likelihood."""
 
     objective: Any
     start: list
@@ -83,7 +87,8 @@ class ProfileProblem(NamedTuple):
 
 
 class Estimate(NamedTuple):
-    """The estimated (free) parameter values and how they were found."""
+    """The estimated (free) parameter values, how they were found, and the maximised
+    log-likelihood when the method already knows it (None: compute it from the values)."""
 
     values: dict
     method: str
@@ -91,6 +96,7 @@ class Estimate(NamedTuple):
     n_iter: int
     message: str
     result: Any = None
+    loglik: float | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -100,6 +106,8 @@ class Estimate(NamedTuple):
 
 def check_fixed(cls, fixed) -> dict:
     """Validate ``fixed`` (names, domains) and require the parameters that cannot be estimated."""
+    if not fixed and cls.estimable_names == cls.param_names:
+        return {}
     fixed = {} if fixed is None else dict(fixed)
     for name, value in fixed.items():
         if name not in cls.param_names:
@@ -224,13 +232,14 @@ def fit_data(cls, data: FitData, fixed: dict, *, optimizer=None, start=None, **o
     else:
         est, path = _fit_with_optimizer(cls, data, fixed, optimizer, start, options)
     theta = theta_from(cls, {**est.values, **fixed})
+    loglik = est.loglik if est.loglik is not None else cls._loglik_total(data, *theta)
     return FitResult(
         cls,
         data,
         theta,
         fixed,
-        free_of(cls, fixed),
-        float(cls._loglik_total(data, *theta)),
+        free_of(cls, fixed) if fixed else cls.estimable_names,
+        float(loglik),
         method=est.method,
         converged=est.converged,
         n_iter=est.n_iter,
@@ -243,7 +252,7 @@ def fit_data(cls, data: FitData, fixed: dict, *, optimizer=None, start=None, **o
 def estimate(cls, data: FitData, fixed: dict, start=None, **options) -> Estimate:
     """The MLE of the free parameters by the fastest route the family offers (no result object:
     what profiles, bootstraps and ``compare`` call many times)."""
-    free = free_of(cls, fixed)
+    free = free_of(cls, fixed) if fixed else cls.estimable_names
     if not free:
         return Estimate({}, "all parameters fixed", True, 0, "nothing to estimate")
     problem = None
@@ -256,7 +265,13 @@ def estimate(cls, data: FitData, fixed: dict, start=None, **options) -> Estimate
         problem = newton_problem(cls, data, fixed, {**cls._start(data, fixed), **(start or {})})
     res = minimize(problem.objective, problem.start, "newton", **{**NEWTON_OPTIONS, **options})
     return Estimate(
-        problem.expand(res.params), problem.label, res.converged, res.n_iter, res.message, res
+        problem.expand(res.params),
+        problem.label,
+        res.converged,
+        res.n_iter,
+        res.message,
+        res,
+        -res.value * data.n,
     )
 
 
@@ -362,7 +377,9 @@ def _fit_with_optimizer(cls, data, fixed, optimizer, start, options):
     res = minimize(obj, obj.unconstrain(theta0), optimizer, **{"record_params": True, **options})
     theta = obj.theta(res.params)
     values = {n: _as_value(theta[p]) for n, p in zip(obj.free, obj._pos)}
-    est = Estimate(values, res.optimizer, res.converged, res.n_iter, res.message, res)
+    est = Estimate(
+        values, res.optimizer, res.converged, res.n_iter, res.message, res, -res.value * data.n
+    )
     return est, _path_frame(cls, obj, res)
 
 

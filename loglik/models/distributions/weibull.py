@@ -148,17 +148,20 @@ class Weibull(Distribution):
         _, mean, var, top = cls._logs(data)
         require_spread(cls, data, var)
         W = data.n
+        last = {}
 
         def derivatives(theta):
             k = theta[0]
             a0, a1, a2 = cls._power_sums(data, k)
+            last.update(k=k, a0=a0)
             m1, m2 = a1 / a0, a2 / a0
             f = -np.log(k) + np.log(a0 / W) + k * top + mean + 1.0
             return f, np.array([-1.0 / k + m1]), np.array([[1.0 / k**2 + m2 - m1 * m1]])
 
         def expand(params):
             k = float(np.exp(params[0]))
-            return {"shape": k, "scale": float(np.exp(cls._log_scale(data, k)))}
+            a0 = last["a0"] if last.get("k") == k else cls._power_sums(data, k)[0]
+            return {"shape": k, "scale": float(np.exp(np.log(a0 / W) / k + top + mean))}
 
         k0 = np.pi / np.sqrt(6.0 * var)
         return ProfileProblem(

@@ -401,3 +401,11 @@ def test_pointwise_shortcut_agrees_with_the_separate_formulas(name):
     for row, ref_row in zip(hess, cls._hess(x, *d._theta)):
         for mine, ref in zip(row, ref_row):
             np.testing.assert_allclose(mine, ref, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_reported_loglik_is_the_sum_of_logpdf(name):
+    case = CASES[name]
+    x = case.dist.sample(300, np.random.default_rng(12))
+    res = ll.fit(x, name, fixed=case.fixed)
+    assert res.loglik == pytest.approx(res.dist.loglik(x), rel=1e-11)
