@@ -504,6 +504,12 @@ def _newton_direction(H, g):
     if g.size == 1:
         h = float(H[0, 0])
         return -g / h if 0 < h < np.inf else None
+    if g.size == 2:  # explicit: positive definite iff h11 > 0 and det > 0
+        a, b, c = float(H[0, 0]), float(H[0, 1]), float(H[1, 1])
+        det = a * c - b * b
+        if not (0 < a < np.inf and 0 < det < np.inf):
+            return None
+        return -np.array([c * g[0] - b * g[1], a * g[1] - b * g[0]]) / det
     if not np.isfinite(H).all():
         return None
     try:
