@@ -285,11 +285,15 @@ def newton_problem(cls, data: FitData, fixed: dict, start: dict) -> ProfileProbl
     transforms = [cls._spec(n).domain.transform() for n in free]
     W = data.n
 
+    every = len(grad_pos) == len(cls.estimable_names)
+
     def derivatives(values):
         theta = list(base)
         for p, v in zip(pos, values):
-            theta[p] = np.asarray(v)
+            theta[p] = np.float64(v)
         ll, g, H = cls._totals(data, tuple(theta), 2)
+        if every:
+            return -ll / W, -np.asarray(g) / W, -H / W
         return -ll / W, -np.asarray(g)[grad_pos] / W, -H[np.ix_(grad_pos, grad_pos)] / W
 
     def expand(params):
