@@ -125,27 +125,19 @@ def test_optimizer_on_vector_parameters_and_mini_batches():
     assert {"mean[0]", "cov[1,0]", "loglik"} <= set(res.path.columns)
     probs = ll.fit(COUNTS, "categorical", optimizer="lbfgs", gtol=1e-9).params["probs"]
     np.testing.assert_allclose(probs, ll.fit(COUNTS, "categorical").params["probs"], atol=1e-5)
-    a = ll.fit(
-        NORMAL,
-        "normal",
-        optimizer=ll.optimizers.adam(0.01),
-        batch_size=32,
-        max_iter=40,
-        random_state=3,
-        tol=0.0,
-        gtol=0.0,
-        warn=False,
-    )
-    b = ll.fit(
-        NORMAL,
-        "normal",
-        optimizer=ll.optimizers.adam(0.01),
-        batch_size=32,
-        max_iter=40,
-        random_state=3,
-        tol=0.0,
-        gtol=0.0,
-        warn=False,
+    a, b = (
+        ll.fit(
+            NORMAL,
+            "normal",
+            optimizer=ll.optimizers.adam(0.01),
+            batch_size=32,
+            max_iter=40,
+            random_state=3,
+            tol=0.0,
+            gtol=0.0,
+            warn=False,
+        )
+        for _ in range(2)
     )
     assert a.params == b.params
     assert a.params["mu"] == pytest.approx(NORMAL.mean(), abs=0.2)

@@ -33,7 +33,7 @@ from scipy import special
 from ..._validation import check_random_state
 from ...estimation.data import CHUNK, FitData, dot, first_bad
 from ...estimation.mle import ProfileProblem
-from ...estimation.objective import Identity, Log, Logit
+from ...estimation.objective import Identity, Log, Logit, SmoothObjective
 from ...estimation.registry import register_family
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "Support",
     "check_support",
     "free_params",
+    "log_profile",
     "no_mle",
     "refine_discrete_ppf",
     "require_spread",
@@ -628,3 +629,12 @@ def refine_discrete_ppf(cdf, q, guess, low=0.0):
         k = np.where(cdf(k) < q, k + 1.0, k)
         k = np.where((k > low) & (cdf(k - 1.0) >= q), k - 1.0, k)
     return k
+
+
+def log_profile(derivatives, start: float, expand, label: str) -> ProfileProblem:
+    r"""A one-parameter profile problem solved by Newton on :math:`u = \log\theta`:
+    ``derivatives(theta)`` gives the mean negative log-likelihood's value, gradient and Hessian
+    in :math:`\theta` (arrays of one entry), ``expand(params)`` the full parameter dict."""
+    return ProfileProblem(
+        SmoothObjective(derivatives, ["log"]), [np.array(np.log(start))], expand, label
+    )

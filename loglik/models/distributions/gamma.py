@@ -5,13 +5,12 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from ...estimation.objective import SmoothObjective
 from .base import (
     POSITIVE,
     Distribution,
     Param,
-    ProfileProblem,
     Support,
+    log_profile,
     require_spread,
     trigamma,
 )
@@ -139,12 +138,7 @@ class Gamma(Distribution):
             return {"shape": a, "scale": mean / a}
 
         a0 = (3.0 - S + np.sqrt((S - 3.0) ** 2 + 24.0 * S)) / (12.0 * S)
-        return ProfileProblem(
-            SmoothObjective(derivatives, ["log"]),
-            [np.array(np.log(a0))],
-            expand,
-            "newton on the profile likelihood of the shape",
-        )
+        return log_profile(derivatives, a0, expand, "newton on the profile likelihood of the shape")
 
     @classmethod
     def _start(cls, data, fixed):

@@ -6,14 +6,13 @@ import numpy as np
 from scipy import special
 
 from ...estimation.data import moments
-from ...estimation.objective import SmoothObjective
 from .base import (
     POSITIVE,
     UNIT,
     Distribution,
     Param,
-    ProfileProblem,
     Support,
+    log_profile,
     no_mle,
     refine_discrete_ppf,
     trigamma,
@@ -159,12 +158,7 @@ class NegativeBinomial(Distribution):
             return {"n": n, "p": n / (n + mean)}
 
         start = cls._start(data, fixed)["n"]
-        return ProfileProblem(
-            SmoothObjective(derivatives, ["log"]),
-            [np.array(np.log(start))],
-            expand,
-            "newton on the profile likelihood of n",
-        )
+        return log_profile(derivatives, start, expand, "newton on the profile likelihood of n")
 
     @classmethod
     def _start(cls, data, fixed):

@@ -6,8 +6,7 @@ import numpy as np
 from scipy import special
 
 from ...estimation.data import FitData, dot, moments
-from ...estimation.objective import SmoothObjective
-from .base import POSITIVE, Distribution, Param, ProfileProblem, Support, require_spread
+from .base import POSITIVE, Distribution, Param, Support, log_profile, require_spread
 
 _EULER = np.euler_gamma
 
@@ -164,12 +163,7 @@ class Weibull(Distribution):
             return {"shape": k, "scale": float(np.exp(np.log(a0 / W) / k + top + mean))}
 
         k0 = np.pi / np.sqrt(6.0 * var)
-        return ProfileProblem(
-            SmoothObjective(derivatives, ["log"]),
-            [np.array(np.log(k0))],
-            expand,
-            "newton on the profile likelihood of the shape",
-        )
+        return log_profile(derivatives, k0, expand, "newton on the profile likelihood of the shape")
 
     @classmethod
     def _start(cls, data, fixed):
