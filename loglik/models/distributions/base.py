@@ -161,7 +161,7 @@ class Distribution:
         super().__init_subclass__(**kwargs)
         cls.param_names = tuple(p.name for p in cls.param_specs)
         cls.estimable_names = tuple(p.name for p in cls.param_specs if p.estimable)
-        if cls.__dict__.get("name"):
+        if cls.__dict__.get("name") and cls.__dict__.get("registered", True):
             register_family(cls)
 
     def __init__(self, *args, **kwargs):
@@ -374,6 +374,21 @@ class Distribution:
         """The standard deviation."""
         return _scalar(np.sqrt(self._var(*self._theta)))
 
+    def dlogpdf(self, x) -> np.ndarray:
+        r""":math:`\partial\log p(x)/\partial x` (continuous families; what a prior contributes to
+        the gradient of a log-posterior)."""
+        return self._x_derivative(x, self._dlogpdf_dx)
+
+    def d2logpdf(self, x) -> np.ndarray:
+        r""":math:`\partial^2\log p(x)/\partial x^2` (continuous families)."""
+        return self._x_derivative(x, self._d2logpdf_dx2)
+
+    def _x_derivative(self, x, hook):
+        if self.discrete or hook is None:
+            raise TypeError(f"{self.name} has no derivative in x (it is not a smooth density)")
+        out = hook(self._as_points(x), *self._theta)
+        return out if np.ndim(out) else float(out)
+
     def loglik(self, x) -> float:
         r"""The log-likelihood of the observations ``x``, :math:`\sum_i \log p(x_i)`."""
         return float(np.sum(self.logpdf(x)))
@@ -412,6 +427,8 @@ class Distribution:
     # Families fitted by Newton on all the data may define _pointwise(x, *theta) ->
     # (logpdf, score, hess) sharing the intermediate results (one pass instead of three).
     _pointwise = None
+    _dlogpdf_dx = None  # continuous families: d log p / dx and its derivative (for priors)
+    _d2logpdf_dx2 = None
 
     @classmethod
     def _check_data(cls, data: FitData, fixed: dict) -> None:

@@ -73,6 +73,26 @@ class Beta(Distribution):
         return ((common - trigamma(a), common), (common, common - trigamma(b)))
 
     @staticmethod
+    def _dlogpdf_dx(x, a, b):
+        return (a - 1.0) / x - (b - 1.0) / (1.0 - x)
+
+    @staticmethod
+    def _d2logpdf_dx2(x, a, b):
+        return -(a - 1.0) / x**2 - (b - 1.0) / (1.0 - x) ** 2
+
+    def mode(self):
+        """``(a-1)/(a+b-2)`` for a, b > 1; 0 or 1 when the density decreases or increases
+        throughout; a ValueError when it is unbounded at both ends or flat."""
+        a, b = (float(t) for t in np.broadcast_arrays(*self._theta))
+        if a > 1 and b > 1:
+            return (a - 1.0) / (a + b - 2.0)
+        if a <= 1 < b:
+            return 0.0
+        if b <= 1 < a:
+            return 1.0
+        raise ValueError(f"Beta({a:g}, {b:g}) has no unique mode (both shapes <= 1)")
+
+    @staticmethod
     def _fisher(a, b):
         common = trigamma(a + b)
         return ((trigamma(a) - common, -common), (-common, trigamma(b) - common))

@@ -92,6 +92,16 @@ class Cauchy(Distribution):
         )
 
     @staticmethod
+    def _dlogpdf_dx(x, loc, scale):
+        z = (x - loc) / scale
+        return -2.0 * z / (scale * (1.0 + z * z))
+
+    @staticmethod
+    def _d2logpdf_dx2(x, loc, scale):
+        z = (x - loc) / scale
+        return -2.0 * (1.0 - z * z) / (scale * (1.0 + z * z)) ** 2
+
+    @staticmethod
     def _fisher(loc, scale):
         i = 0.5 / scale**2
         return ((i + 0.0 * loc, 0.0 * i), (0.0 * i, i + 0.0 * loc))

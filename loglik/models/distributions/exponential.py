@@ -61,6 +61,14 @@ class Exponential(Distribution):
         return (((scale - 2.0 * x) / scale**3,),)
 
     @staticmethod
+    def _dlogpdf_dx(x, scale):
+        return -1.0 / scale + 0.0 * x
+
+    @staticmethod
+    def _d2logpdf_dx2(x, scale):
+        return 0.0 * x
+
+    @staticmethod
     def _fisher(scale):
         return ((1.0 / scale**2,),)
 

@@ -86,6 +86,21 @@ class Gamma(Distribution):
         )
 
     @staticmethod
+    def _dlogpdf_dx(x, shape, scale):
+        return (shape - 1.0) / x - 1.0 / scale
+
+    @staticmethod
+    def _d2logpdf_dx2(x, shape, scale):
+        return -(shape - 1.0) / x**2
+
+    def mode(self):
+        """``(shape - 1) scale``; a ValueError for shape < 1 (the density is unbounded at 0)."""
+        shape, scale = self._theta
+        if np.any(shape < 1):
+            raise ValueError("a gamma with shape below 1 has an unbounded density at 0: no mode")
+        return _scalar_or_array((shape - 1.0) * scale)
+
+    @staticmethod
     def _fisher(shape, scale):
         return ((trigamma(shape), 1.0 / scale), (1.0 / scale, shape / scale**2))
 
@@ -145,3 +160,8 @@ class Gamma(Distribution):
         S = max(cls._log_ratio(data, check=False), 1e-6)
         a0 = fixed.get("shape", (3.0 - S + np.sqrt((S - 3.0) ** 2 + 24.0 * S)) / (12.0 * S))
         return {"shape": a0, "scale": fixed.get("scale", data.mean() / a0)}
+
+
+def _scalar_or_array(v):
+    v = np.asarray(v, dtype=np.float64)
+    return float(v) if v.ndim == 0 else v

@@ -89,6 +89,14 @@ class Laplace(Distribution):
         return ((0.0 * d, h_ls), (h_ls, 1.0 / scale**2 - 2.0 * np.abs(d) / scale**3))
 
     @staticmethod
+    def _dlogpdf_dx(x, loc, scale):
+        return -np.sign(x - loc) / scale
+
+    @staticmethod
+    def _d2logpdf_dx2(x, loc, scale):
+        return 0.0 * x  # zero away from the kink at loc
+
+    @staticmethod
     def _fisher(loc, scale):
         return ((1.0 / scale**2, 0.0 * loc), (0.0 * loc, 1.0 / scale**2))
 

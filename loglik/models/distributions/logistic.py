@@ -91,6 +91,15 @@ class Logistic(Distribution):
         )
 
     @staticmethod
+    def _dlogpdf_dx(x, loc, scale):
+        return -np.tanh(0.5 * (x - loc) / scale) / scale
+
+    @staticmethod
+    def _d2logpdf_dx2(x, loc, scale):
+        t = np.tanh(0.5 * (x - loc) / scale)
+        return -0.5 * (1.0 - t * t) / scale**2
+
+    @staticmethod
     def _fisher(loc, scale):
         s2 = scale * scale
         zero = 0.0 * loc

@@ -78,6 +78,16 @@ class LogNormal(Distribution):
     def _hess(x, mu, sigma):
         return Normal._hess(np.log(x), mu, sigma)
 
+    @staticmethod
+    def _dlogpdf_dx(x, mu, sigma):
+        z = (np.log(x) - mu) / sigma
+        return -(1.0 + z / sigma) / x
+
+    @staticmethod
+    def _d2logpdf_dx2(x, mu, sigma):
+        z = (np.log(x) - mu) / sigma
+        return (1.0 + z / sigma - 1.0 / sigma**2) / x**2
+
     _fisher = staticmethod(Normal._fisher)
 
     @classmethod

@@ -78,6 +78,18 @@ class Normal(Distribution):
         return ((-1.0 / s2, h_ms), (h_ms, (1.0 - 3.0 * z * z) / s2))
 
     @staticmethod
+    def _dlogpdf_dx(x, mu, sigma):
+        return -(x - mu) / sigma**2
+
+    @staticmethod
+    def _d2logpdf_dx2(x, mu, sigma):
+        return -1.0 / sigma**2 + 0.0 * x
+
+    def mode(self):
+        """The mode, mu."""
+        return self.mean()
+
+    @staticmethod
     def _fisher(mu, sigma):
         s2 = sigma * sigma
         return ((1.0 / s2, 0.0), (0.0, 2.0 / s2))

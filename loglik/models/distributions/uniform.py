@@ -92,6 +92,12 @@ class Uniform(Distribution):
         r2 = 1.0 / (high - low) ** 2 + 0.0 * x
         return ((r2, -r2), (-r2, r2))
 
+    @staticmethod
+    def _dlogpdf_dx(x, low, high):
+        return 0.0 * x
+
+    _d2logpdf_dx2 = _dlogpdf_dx
+
     @classmethod
     def _extremes(cls, data):
         """The smallest and largest value with positive weight."""

@@ -89,6 +89,14 @@ class Weibull(Distribution):
         )
 
     @staticmethod
+    def _dlogpdf_dx(x, shape, scale):
+        return (shape - 1.0) / x - shape * (x / scale) ** shape / x
+
+    @staticmethod
+    def _d2logpdf_dx2(x, shape, scale):
+        return -(shape - 1.0) / x**2 - shape * (shape - 1.0) * (x / scale) ** shape / x**2
+
+    @staticmethod
     def _fisher(shape, scale):
         c = 1.0 - _EULER
         cross = -c / scale

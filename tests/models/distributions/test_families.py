@@ -409,3 +409,36 @@ def test_reported_loglik_is_the_sum_of_logpdf(name):
     x = case.dist.sample(300, np.random.default_rng(12))
     res = ll.fit(x, name, fixed=case.fixed)
     assert res.loglik == pytest.approx(res.dist.loglik(x), rel=1e-11)
+
+
+@pytest.mark.parametrize("name", CONTINUOUS)
+def test_derivatives_in_x_match_finite_differences(name):
+    d = CASES[name].dist
+    x = _points(CASES[name], 12, seed=13)
+    if name == "laplace":  # not differentiable at loc
+        x = x[np.abs(x - d.params["loc"]) > 0.01]
+    for xi in x:
+        first = check_gradient(
+            lambda v: d.logpdf(v[0]), lambda v: np.atleast_1d(d.dlogpdf(v[0])), [xi]
+        )
+        assert first.ok, str(first)
+        second = check_gradient(
+            lambda v: d.dlogpdf(v[0]), lambda v: np.atleast_1d(d.d2logpdf(v[0])), [xi], rtol=1e-5
+        )
+        assert second.ok, str(second)
+    with pytest.raises(TypeError, match="no derivative in x"):
+        ll.Poisson(2.0).dlogpdf(1.0)
+
+
+def test_modes():
+    assert ll.Normal(1.5, 2.0).mode() == 1.5
+    assert ll.Gamma(3.0, 2.0).mode() == pytest.approx(4.0)
+    assert ll.Beta(3.0, 5.0).mode() == pytest.approx(2.0 / 6.0)
+    assert ll.Beta(0.5, 3.0).mode() == 0.0 and ll.Beta(3.0, 1.0).mode() == 1.0
+    for d in (ll.Gamma(3.0, 2.0), ll.Beta(3.0, 5.0)):
+        grid = np.linspace(d.ppf(0.001), d.ppf(0.999), 20001)
+        assert d.mode() == pytest.approx(grid[np.argmax(d.logpdf(grid))], abs=2e-3)
+    with pytest.raises(ValueError, match="no unique mode"):
+        ll.Beta(0.5, 0.5).mode()
+    with pytest.raises(ValueError, match="unbounded"):
+        ll.Gamma(0.5, 1.0).mode()
