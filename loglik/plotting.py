@@ -423,6 +423,8 @@ def _draw_data_and_density(ax, result, x, w, label=None, bins="auto", color=None
         )
         ax.set_ylabel("probability")
     else:
+        if isinstance(bins, str):  # numpy's rules need unweighted data: take edges from x alone
+            bins = np.histogram_bin_edges(x, bins)
         ax.hist(
             x,
             bins=bins,
