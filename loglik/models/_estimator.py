@@ -10,17 +10,37 @@ when sklearn itself is the caller.
 from __future__ import annotations
 
 import inspect
+import sys
 import warnings
 
 import numpy as np
 
 from .._validation import DataConversionWarning
 
-__all__ = ["BaseEstimator", "NotFittedError"]
+__all__ = ["BaseEstimator", "NotFittedError", "not_fitted_error"]
 
 
 class NotFittedError(ValueError, AttributeError):
-    """A method that needs a fitted estimator was called before ``fit``."""
+    """A method that needs a fitted estimator was called before ``fit``.
+
+    When scikit-learn is loaded (it is the caller), the error raised is also an instance of
+    ``sklearn.exceptions.NotFittedError``, so its checks and ``check_is_fitted`` users catch it.
+    """
+
+
+_SKLEARN_NOT_FITTED = {}
+
+
+def not_fitted_error(message: str) -> NotFittedError:
+    """A :class:`NotFittedError`, which is also scikit-learn's when sklearn is imported."""
+    sk = sys.modules.get("sklearn.exceptions")
+    if sk is None:
+        return NotFittedError(message)
+    if "cls" not in _SKLEARN_NOT_FITTED:
+        _SKLEARN_NOT_FITTED["cls"] = type(
+            "NotFittedError", (NotFittedError, sk.NotFittedError), {"__module__": __name__}
+        )
+    return _SKLEARN_NOT_FITTED["cls"](message)
 
 
 class BaseEstimator:
@@ -100,9 +120,10 @@ class BaseEstimator:
             tags.classifier_tags = ClassifierTags()
         elif self._estimator_type == "regressor":
             tags.regressor_tags = RegressorTags()
-        return self._more_tags(tags)
+        return self._update_tags(tags)
 
-    def _more_tags(self, tags):
+    def _update_tags(self, tags):
+        """Subclasses adjust the scikit-learn tags here."""
         return tags
 
     # -- fitted state ------------------------------------------------------------------------
@@ -112,7 +133,7 @@ class BaseEstimator:
 
     def _check_is_fitted(self):
         if not self.__sklearn_is_fitted__():
-            raise NotFittedError(
+            raise not_fitted_error(
                 f"this {type(self).__name__} is not fitted yet; call fit before using it"
             )
 
@@ -127,9 +148,9 @@ class BaseEstimator:
         arr = as_float_array(X, name)
         if arr.ndim != 2:
             raise ValueError(
-                f"{name} must be 2-dimensional (n_samples, n_features), got shape {arr.shape}; "
-                "reshape a single feature with X.reshape(-1, 1) or a single sample with "
-                "X.reshape(1, -1)"
+                f"{name} must be 2-dimensional (n_samples, n_features), got shape {arr.shape}. "
+                "Reshape your data: X.reshape(-1, 1) for a single feature, X.reshape(1, -1) "
+                "for a single sample"
             )
         if arr.shape[0] == 0:
             raise ValueError(f"{name} has 0 samples (shape={arr.shape}); at least 1 is required")
@@ -175,7 +196,7 @@ class BaseEstimator:
                 f"{s[np.argmax(s < 0)]}"
             )
         if s.sum() <= 0:
-            raise ValueError("sample_weight sums to 0: no row carries any weight")
+            raise ValueError("every sample_weight is zero: no row carries any weight")
         return s
 
 
@@ -184,10 +205,16 @@ def as_float_array(x, name: str) -> np.ndarray:
     with an error naming ``name``."""
     if hasattr(x, "to_numpy") and callable(x.to_numpy):
         x = x.to_numpy()
-    if np.iscomplexobj(x):
+    if hasattr(x, "tocsr") or type(x).__module__.startswith("scipy.sparse"):
+        raise TypeError(
+            f"sparse input is not supported: {name} is a scipy.sparse {type(x).__name__}; "
+            f"pass {name}.toarray()"
+        )
+    raw = np.asarray(x)
+    if raw.dtype.kind == "c":
         raise ValueError(f"Complex data not supported: {name} is complex")
     try:
-        return np.asarray(x, dtype=np.float64)
+        return raw.astype(np.float64, copy=False)
     except TypeError as exc:
         raise TypeError(f"{name} must be numeric: {exc}") from None
     except ValueError as exc:

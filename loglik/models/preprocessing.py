@@ -128,7 +128,7 @@ def _take(a, idx):
 
 
 class _Scaler(BaseEstimator):
-    def _more_tags(self, tags):
+    def _update_tags(self, tags):
         from sklearn.utils import TransformerTags
 
         tags.target_tags.required = False

@@ -527,7 +527,7 @@ class MLPRegressor(_BaseMLP):
         self.random_state = random_state
         self.progress = progress
 
-    def _more_tags(self, tags):
+    def _update_tags(self, tags):
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         return tags
@@ -591,7 +591,8 @@ class MLPRegressor(_BaseMLP):
 
     def predict(self, X):
         """The predictive mean :math:`E[y \\mid x]`."""
-        return self._shape(self.head_.inverse_link(self._output(X)))
+        Z = self._output(X)
+        return self._shape(self.head_.inverse_link(Z))
 
     def predict_params(self, X) -> dict:
         """The predictive distribution's parameters per row (``mu``/``sigma`` or ``rate``)."""
@@ -680,7 +681,7 @@ class MLPClassifier(_BaseMLP):
         self.random_state = random_state
         self.progress = progress
 
-    def _more_tags(self, tags):
+    def _update_tags(self, tags):
         tags.classifier_tags.multi_label = True
         return tags
 
@@ -692,7 +693,7 @@ class MLPClassifier(_BaseMLP):
                 f"{type(self).__name__} requires y to be passed, but the target y is None"
             )
         y = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
-        if np.iscomplexobj(y):
+        if y.dtype.kind == "c":
             raise ValueError(f"Complex data not supported: {name} is complex")
         if y.ndim == 2 and y.shape[1] > 1:
             return self._encode_multilabel(y, n, fit, name)
@@ -707,7 +708,7 @@ class MLPClassifier(_BaseMLP):
                 _check_known(y, labels, name, "classes")
             if labels.size < 2:
                 raise ValueError(
-                    f"{name} has a single class ({labels[0]!r}); a classifier needs at least 2 "
+                    f"{name} has one class only ({labels[0]!r}); a classifier needs at least 2 "
                     "classes"
                 )
             self.classes_ = labels
@@ -773,7 +774,8 @@ class MLPClassifier(_BaseMLP):
 
     def predict_proba(self, X):
         """Class probabilities, shape (n, n_classes) (multilabel: P(label) per column)."""
-        P = self.head_.inverse_link(self._output(X))
+        Z = self._output(X)
+        P = self.head_.inverse_link(Z)
         if P.shape[1] == 1 and not self._multilabel:
             return np.column_stack([1.0 - P[:, 0], P[:, 0]])
         return P
@@ -801,7 +803,8 @@ class MLPClassifier(_BaseMLP):
     def predict_params(self, X) -> dict:
         """The predictive distribution's parameters per row: ``p`` (Bernoulli, the probability
         of ``classes_[1]``) or ``probs`` (categorical, over ``classes_``)."""
-        return self.head_.dist_params(self._output(X))
+        Z = self._output(X)
+        return self.head_.dist_params(Z)
 
     def score(self, X, y, sample_weight=None):
         """Accuracy (the fraction of rows predicted exactly; for multilabel, every label)."""
