@@ -56,17 +56,12 @@ __all__ = ["MLPClassifier", "MLPRegressor"]
 _DTYPES = ("float64", "float32")
 
 
-def _soft_threshold_prox(strength, blocks):
-    r"""``prox(params, t)``: soft-thresholding of the listed blocks at :math:`t\lambda_1`."""
+def _l1_prox(strength, blocks):
+    r"""``prox(params, t)``: soft-thresholding of the weight blocks at :math:`t\lambda_1`, the
+    proximal operator of the L1 penalty (Laplace prior) of :mod:`loglik.regularization`."""
+    from ...regularization.penalties import L1
 
-    def prox(params, step_size):
-        tau = step_size * strength
-        return [
-            np.sign(p) * np.maximum(np.abs(p) - tau, 0.0) if k in blocks else p
-            for k, p in enumerate(params)
-        ]
-
-    return prox
+    return L1(strength).as_prox(blocks=blocks)
 
 
 class _BaseMLP(BaseEstimator):
@@ -134,7 +129,7 @@ class _BaseMLP(BaseEstimator):
             kwargs = {} if opt == "lbfgs" else {"learning_rate": self.learning_rate}
             if opt in ("ista", "fista") and self.l1 > 0:
                 recipe = ista if opt == "ista" else fista
-                return recipe(self.learning_rate, _soft_threshold_prox(self.l1, set(penalized)))
+                return recipe(self.learning_rate, _l1_prox(self.l1, penalized))
             opt = get_optimizer(opt, **kwargs)
         elif not isinstance(opt, Optimizer | ScipySolver):
             raise ValueError(
@@ -146,9 +141,7 @@ class _BaseMLP(BaseEstimator):
                     f"l1 > 0 needs a proximal step after a first-order update; optimizer "
                     f"{opt.name!r} cannot take one (use 'adam', 'sgd', 'fista', ...)"
                 )
-            opt = proximal(
-                opt, _soft_threshold_prox(self.l1, set(penalized)), as_schedule(self.learning_rate)
-            )
+            opt = proximal(opt, _l1_prox(self.l1, penalized), as_schedule(self.learning_rate))
         return opt
 
     def _batch_size(self, n):
@@ -398,7 +391,11 @@ _COMMON_DOC = """
         :math:`N(0, 1/(n\\alpha))` on every weight), in the gradient (coupled decay).
     l1 : float
         L1 penalty :math:`\\lambda_1\\|W\\|_1` (Laplace prior), applied by soft-thresholding
-        after each step (proximal gradient); weights can become exactly 0.
+        at :math:`\\eta\\lambda_1` after each step (proximal gradient); weights become exactly
+        0. With ``"sgd"``, ``"ista"`` or ``"fista"`` this is the proximal gradient method; with
+        adaptive optimizers (Adam, RMSprop) the threshold still uses the scalar rate
+        :math:`\\eta`, while their steps are about :math:`\\eta` per coordinate, so few
+        weights reach 0 unless :math:`\\lambda_1` is large: prefer ``"sgd"`` for sparsity.
     dropout : float or sequence of float
         Inverted-dropout rate after each hidden layer (training only).
     batch_norm : bool
