@@ -139,13 +139,14 @@ class BaseEstimator:
 
     # -- input checks ------------------------------------------------------------------------
 
-    def _validate_X(self, X, *, reset: bool, name: str = "X") -> np.ndarray:
-        """``X`` as a 2-D finite float64 array; ``reset`` stores ``n_features_in_`` (and
-        ``feature_names_in_`` for a DataFrame), otherwise they are checked."""
+    def _validate_X(self, X, *, reset: bool, name: str = "X", dtype=np.float64) -> np.ndarray:
+        """``X`` as a 2-D finite array (float64, or ``dtype``); ``reset`` stores
+        ``n_features_in_`` (and ``feature_names_in_`` for a DataFrame), otherwise they are
+        checked. No copy when ``X`` already has the dtype."""
         if X is None:
             raise ValueError(f"{name} is None; expected a 2-D array of shape (n_samples, n)")
         columns = getattr(X, "columns", None)
-        arr = as_float_array(X, name)
+        arr = as_float_array(X, name, dtype)
         if arr.ndim != 2:
             raise ValueError(
                 f"{name} must be 2-dimensional (n_samples, n_features), got shape {arr.shape}. "
@@ -200,9 +201,9 @@ class BaseEstimator:
         return s
 
 
-def as_float_array(x, name: str) -> np.ndarray:
-    """``x`` (array-like, DataFrame, list) as float64; complex and non-numeric input are refused
-    with an error naming ``name``."""
+def as_float_array(x, name: str, dtype=np.float64) -> np.ndarray:
+    """``x`` (array-like, DataFrame, list) as float64 (or ``dtype``); complex and non-numeric
+    input are refused with an error naming ``name``."""
     if hasattr(x, "to_numpy") and callable(x.to_numpy):
         x = x.to_numpy()
     if hasattr(x, "tocsr") or type(x).__module__.startswith("scipy.sparse"):
@@ -214,7 +215,7 @@ def as_float_array(x, name: str) -> np.ndarray:
     if raw.dtype.kind == "c":
         raise ValueError(f"Complex data not supported: {name} is complex")
     try:
-        return raw.astype(np.float64, copy=False)
+        return raw.astype(dtype, copy=False)
     except TypeError as exc:
         raise TypeError(f"{name} must be numeric: {exc}") from None
     except ValueError as exc:
@@ -223,6 +224,9 @@ def as_float_array(x, name: str) -> np.ndarray:
 
 def check_finite(arr: np.ndarray, name: str) -> None:
     """Raise ValueError naming the first NaN or inf entry of ``arr``."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(arr, dtype=np.float64)):  # one pass, no temporary: the usual case
+            return
     bad = ~np.isfinite(arr)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])

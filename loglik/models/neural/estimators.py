@@ -56,6 +56,13 @@ __all__ = ["MLPClassifier", "MLPRegressor"]
 _DTYPES = ("float64", "float32")
 
 
+def _dtype_name(dtype):
+    try:
+        return np.dtype(dtype).name
+    except TypeError:
+        return dtype
+
+
 def _l1_prox(strength, blocks):
     r"""``prox(params, t)``: soft-thresholding of the weight blocks at :math:`t\lambda_1`, the
     proximal operator of the L1 penalty (Laplace prior) of :mod:`loglik.regularization`."""
@@ -106,9 +113,7 @@ class _BaseMLP(BaseEstimator):
             low_inclusive=False,
             high_inclusive=False,
         )
-        check_choice(
-            str(np.dtype(self.dtype)) if self.dtype is not None else None, "dtype", _DTYPES
-        )
+        check_choice(_dtype_name(self.dtype), "dtype", _DTYPES)
         if not (isinstance(self.learning_rate, numbers.Real) or callable(self.learning_rate)):
             raise ValueError(
                 f"learning_rate must be a positive float or a schedule, got {self.learning_rate!r}"
@@ -161,12 +166,12 @@ class _BaseMLP(BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None"
             )
-        X = self._validate_X(X, reset=not continuing)
+        X = self._validate_X(X, reset=not continuing, dtype=self._dtype())
         Y = self._encode_target(y, X.shape[0], fit=not continuing, classes=classes)
         weights = self._validate_sample_weight(sample_weight, X.shape[0])
         if weights is not None and np.all(weights == weights[0]):
             weights = None  # equal weights are no weights: identical arithmetic
-        dtype = np.dtype(self.dtype)
+        dtype = self._dtype()
         if not continuing:
             self._rng = check_random_state(self.random_state)
             self._build(X, Y, weights, hidden, rates)
@@ -260,7 +265,7 @@ class _BaseMLP(BaseEstimator):
         ``validation_data``)."""
         if validation_data is not None:
             X_val, y_val = validation_data
-            X_val = self._validate_X(X_val, reset=False, name="validation X")
+            X_val = self._validate_X(X_val, reset=False, name="validation X", dtype=self._dtype())
             Y_val = self._encode_target(y_val, X_val.shape[0], fit=False, name="validation y")
             return X, Y, weights, self._validation_objective(X_val, Y_val, None)
         if not self.early_stopping or incremental:
@@ -292,7 +297,7 @@ class _BaseMLP(BaseEstimator):
             Y_val,
             sample_weight=w_val,
             training=False,
-            dtype=np.dtype(self.dtype),
+            dtype=self._dtype(),
         )
 
     def _stratify(self, Y):
@@ -323,11 +328,14 @@ class _BaseMLP(BaseEstimator):
 
     # -- prediction --------------------------------------------------------------------------
 
+    def _dtype(self):
+        return np.dtype(_dtype_name(self.dtype))
+
     def _output(self, X):
         self._check_is_fitted()
-        X = self._validate_X(X, reset=False)
+        X = self._validate_X(X, reset=False, dtype=self._dtype())
         objective = NetworkObjective(
-            self.network_, self.head_, X[:0], None, training=False, dtype=np.dtype(self.dtype)
+            self.network_, self.head_, X[:0], None, training=False, dtype=self._dtype()
         )
         return objective.output(self.params_, X)
 
