@@ -35,9 +35,9 @@ def digits_curves(ax, quick):
         (128, 64),
         learning_rate=3e-3,
         batch_size=64,
-        max_epochs=40 if quick else 150,
+        max_epochs=15 if quick else 150,
         early_stopping=True,
-        patience=15,
+        patience=10 if quick else 15,
         dropout=0.1,
         random_state=0,
     )
@@ -64,7 +64,7 @@ def digits_curves(ax, quick):
 
 def gradient_norms(ax, quick):
     rng = np.random.default_rng(1)
-    X = rng.normal(size=(1024, 20))
+    X = rng.normal(size=(256 if quick else 1024, 20))
     y = (np.sin(X[:, 0]) + X[:, 1] * X[:, 2] > 0).astype(int)
     styles = {"sigmoid": ("glorot_uniform", "tab:red"), "relu": ("he_uniform", "tab:blue")}
     for activation, (init, colour) in styles.items():
@@ -72,7 +72,7 @@ def gradient_norms(ax, quick):
             (64,) * 8,
             activation=activation,
             initializer=init,
-            max_epochs=3 if quick else 10,
+            max_epochs=2 if quick else 10,
             batch_size=64,
             random_state=0,
         )
@@ -101,7 +101,7 @@ def gradient_norms(ax, quick):
 
 def heteroscedastic(out, quick):
     rng = np.random.default_rng(2)
-    n = 600 if quick else 2000
+    n = 400 if quick else 2000
     x = rng.uniform(-3, 3, n)
     true_sigma = 0.1 + 0.3 * np.abs(x)
     y = np.sin(x) + true_sigma * rng.normal(size=n)
@@ -110,7 +110,7 @@ def heteroscedastic(out, quick):
         hidden_layers=(32, 32),
         activation="tanh",
         optimizer="lbfgs",
-        max_epochs=300 if quick else 600,
+        max_epochs=150 if quick else 600,
         tol=0,
         random_state=0,
     )
