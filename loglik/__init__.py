@@ -16,21 +16,31 @@ from .estimation import (
     minimize,
     objective,
 )
+from .models import losses, metrics
+from .models.neural import MLPClassifier, MLPRegressor
+from .models.preprocessing import MinMaxScaler, StandardScaler, train_validation_test_split
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ConvergenceWarning",
     "FunctionObjective",
+    "MLPClassifier",
+    "MLPRegressor",
+    "MinMaxScaler",
     "MinimizeResult",
     "Objective",
+    "StandardScaler",
     "__version__",
     "check_gradient",
     "check_objective",
     "compare_optimizers",
     "data",
+    "losses",
+    "metrics",
     "minimize",
     "objective",
     "optimizers",
     "schedules",
+    "train_validation_test_split",
 ]
