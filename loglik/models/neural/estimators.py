@@ -74,6 +74,51 @@ def _l1_prox(strength, blocks):
 class _BaseMLP(BaseEstimator):
     """Shared fitting machinery; subclasses define the head and the target encoding."""
 
+    def __init__(
+        self,
+        hidden_layers=(100,),
+        activation="relu",
+        *,
+        optimizer="adam",
+        learning_rate=1e-3,
+        batch_size="auto",
+        max_epochs=200,
+        alpha=0.0,
+        l1=0.0,
+        dropout=0.0,
+        batch_norm=False,
+        early_stopping=False,
+        patience=10,
+        validation_fraction=0.1,
+        tol=1e-4,
+        n_iter_no_change=10,
+        initializer=None,
+        warm_start=False,
+        dtype="float64",
+        random_state=None,
+        progress=False,
+    ):
+        self.hidden_layers = hidden_layers
+        self.activation = activation
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.alpha = alpha
+        self.l1 = l1
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.initializer = initializer
+        self.warm_start = warm_start
+        self.dtype = dtype
+        self.random_state = random_state
+        self.progress = progress
+
     def _check_hyperparameters(self):
         if isinstance(self.hidden_layers, numbers.Integral):
             hidden = (int(self.hidden_layers),)
@@ -509,28 +554,30 @@ class MLPRegressor(_BaseMLP):
         random_state=None,
         progress=False,
     ):
-        self.hidden_layers = hidden_layers
-        self.activation = activation
+        super().__init__(
+            hidden_layers,
+            activation,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            alpha=alpha,
+            l1=l1,
+            dropout=dropout,
+            batch_norm=batch_norm,
+            early_stopping=early_stopping,
+            patience=patience,
+            validation_fraction=validation_fraction,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            initializer=initializer,
+            warm_start=warm_start,
+            dtype=dtype,
+            random_state=random_state,
+            progress=progress,
+        )
         self.likelihood = likelihood
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.alpha = alpha
-        self.l1 = l1
-        self.dropout = dropout
-        self.batch_norm = batch_norm
-        self.early_stopping = early_stopping
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
         self.min_sigma = min_sigma
-        self.initializer = initializer
-        self.warm_start = warm_start
-        self.dtype = dtype
-        self.random_state = random_state
-        self.progress = progress
 
     def _update_tags(self, tags):
         tags.target_tags.multi_output = True
@@ -640,51 +687,6 @@ class MLPClassifier(_BaseMLP):
     )
 
     _estimator_type = "classifier"
-
-    def __init__(
-        self,
-        hidden_layers=(100,),
-        activation="relu",
-        *,
-        optimizer="adam",
-        learning_rate=1e-3,
-        batch_size="auto",
-        max_epochs=200,
-        alpha=0.0,
-        l1=0.0,
-        dropout=0.0,
-        batch_norm=False,
-        early_stopping=False,
-        patience=10,
-        validation_fraction=0.1,
-        tol=1e-4,
-        n_iter_no_change=10,
-        initializer=None,
-        warm_start=False,
-        dtype="float64",
-        random_state=None,
-        progress=False,
-    ):
-        self.hidden_layers = hidden_layers
-        self.activation = activation
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.alpha = alpha
-        self.l1 = l1
-        self.dropout = dropout
-        self.batch_norm = batch_norm
-        self.early_stopping = early_stopping
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.initializer = initializer
-        self.warm_start = warm_start
-        self.dtype = dtype
-        self.random_state = random_state
-        self.progress = progress
 
     def _update_tags(self, tags):
         tags.classifier_tags.multi_label = True
