@@ -37,6 +37,7 @@ from ...estimation.optimizers import (
     get_optimizer,
     ista,
     proximal,
+    scale_by_adam,
 )
 from ...estimation.schedules import as_schedule
 from .._estimator import BaseEstimator, as_float_array, check_finite, column_or_1d
@@ -69,6 +70,38 @@ def _l1_prox(strength, blocks):
     from ...regularization.penalties import L1
 
     return L1(strength).as_prox(blocks=blocks)
+
+
+def _proximal_adam(learning_rate, strength, blocks, b1=0.9, b2=0.999, eps=1e-8):
+    r"""Adam followed by the L1 proximal step in Adam's own metric.
+
+    Adam moves coordinate :math:`i` by :math:`\eta\hat m_i/d_i` with
+    :math:`d_i = \sqrt{\hat v_i} + \epsilon`: a gradient step in the metric
+    :math:`\mathrm{diag}(d)/\eta`. The proximal operator of :math:`\lambda_1\|\cdot\|_1` in that
+    metric is soft-thresholding at :math:`\eta\lambda_1/d_i` per coordinate, so weights whose
+    gradient is mostly noise reach exactly 0 (a scalar threshold :math:`\eta\lambda_1` would
+    be far below Adam's steps of about :math:`\eta`).
+    """
+    from ...regularization.penalties import soft_threshold
+
+    adam = scale_by_adam(b1, b2, eps)
+    schedule = as_schedule(learning_rate)
+    chosen = set(blocks)
+
+    def update(grads, state, params=None, **extra):
+        direction, new_state = adam.update(grads, state, params)
+        lr = schedule(state.count)
+        correction = 1.0 - b2**new_state.count
+        step = []
+        for k, (p, d) in enumerate(zip(params, direction)):
+            moved = p - lr * d
+            if k in chosen:
+                scale = np.sqrt(new_state.nu[k] / correction) + eps
+                moved = soft_threshold(moved, lr * strength / scale)
+            step.append(moved - p)
+        return step, new_state
+
+    return Optimizer(adam.init, update, "proximal_adam")
 
 
 class _BaseMLP(BaseEstimator):
@@ -180,6 +213,8 @@ class _BaseMLP(BaseEstimator):
             if opt in ("ista", "fista") and self.l1 > 0:
                 recipe = ista if opt == "ista" else fista
                 return recipe(self.learning_rate, _l1_prox(self.l1, penalized))
+            if opt == "adam" and self.l1 > 0:
+                return _proximal_adam(self.learning_rate, self.l1, penalized)
             opt = get_optimizer(opt, **kwargs)
         elif not isinstance(opt, Optimizer | ScipySolver):
             raise ValueError(
@@ -444,11 +479,10 @@ _COMMON_DOC = """
         :math:`N(0, 1/(n\\alpha))` on every weight), in the gradient (coupled decay).
     l1 : float
         L1 penalty :math:`\\lambda_1\\|W\\|_1` (Laplace prior), applied by soft-thresholding
-        at :math:`\\eta\\lambda_1` after each step (proximal gradient); weights become exactly
-        0. With ``"sgd"``, ``"ista"`` or ``"fista"`` this is the proximal gradient method; with
-        adaptive optimizers (Adam, RMSprop) the threshold still uses the scalar rate
-        :math:`\\eta`, while their steps are about :math:`\\eta` per coordinate, so few
-        weights reach 0 unless :math:`\\lambda_1` is large: prefer ``"sgd"`` for sparsity.
+        after each step (proximal gradient), so weights become exactly 0: at
+        :math:`\\eta\\lambda_1` for ``"sgd"``, ``"ista"``, ``"fista"``; per coordinate at
+        :math:`\\eta\\lambda_1/(\\sqrt{\\hat v_i}+\\epsilon)` for ``"adam"`` (the prox in
+        Adam's metric); other optimizers use the scalar :math:`\\eta\\lambda_1`.
     dropout : float or sequence of float
         Inverted-dropout rate after each hidden layer (training only).
     batch_norm : bool

@@ -112,13 +112,14 @@ def test_l1_is_the_lasso_by_proximal_gradient():
     assert np.sum(model.coefs_[0] == 0) == np.sum(ref.coef_ == 0) >= 3
 
 
-def test_l1_by_proximal_sgd_zeroes_irrelevant_inputs():
+@pytest.mark.parametrize(("optimizer", "rate"), [("sgd", 0.05), ("adam", 0.01)])
+def test_l1_by_a_proximal_step_zeroes_irrelevant_inputs(optimizer, rate):
     rng, X, _ = _linear_data(n=500, p=8, seed=7)
     y = X[:, 0] + rng.normal(scale=0.5, size=500)
-    kwargs = dict(optimizer="sgd", max_epochs=200, learning_rate=0.05, random_state=0)
+    kwargs = dict(optimizer=optimizer, max_epochs=100, learning_rate=rate, random_state=0)
     model = _quiet(MLPRegressor((8,), l1=0.05, **kwargs), X, y)
     first = model.coefs_[0]
-    assert np.mean(first[1:] == 0) > 0.9 and np.any(first[0] != 0)
+    assert np.mean(first[1:] == 0) > 0.8 and np.any(first[0] != 0)
     assert model.score(X, y) > 0.75
     dense = _quiet(MLPRegressor((8,), **kwargs), X, y)
     assert not np.any(dense.coefs_[0] == 0)
