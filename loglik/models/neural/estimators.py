@@ -51,6 +51,14 @@ from .heads import (
     PoissonHead,
 )
 from .network import NetworkObjective, mlp
+from .predictive import Bernoulli, Categorical, Normal, Poisson
+
+FAMILIES = {
+    "normal": Normal,
+    "poisson": Poisson,
+    "bernoulli": Bernoulli,
+    "categorical": Categorical,
+}
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -443,18 +451,30 @@ class _BaseMLP(BaseEstimator):
         self._check_is_fitted()
         return self.loss_curve_[-1]
 
+    def _likelihood_head(self):
+        """The head of the fitted likelihood (for the Gaussian: at the estimated ``sigma_``)."""
+        return self.head_
+
+    def predict_dist(self, X):
+        """The predictive distribution of y given each row of ``X``: a family object (Normal,
+        Poisson, Bernoulli or Categorical) whose ``params`` hold one value per row, with
+        ``logpdf``, ``mean``, ``var``, ``cdf``, ``ppf`` and ``sample``."""
+        params = self.predict_params(X)
+        return FAMILIES[self.head_.family](**params)
+
     def nll(self, X, y, sample_weight=None) -> float:
         """The weighted mean negative log-likelihood of ``y`` given ``X`` (no penalty)."""
         Z = self._output(X)
         Y = self._encode_target(y, Z.shape[0], fit=False)
         s = self._validate_sample_weight(sample_weight, Z.shape[0])
-        per_row = self.head_.nll(Z, Y)
+        per_row = self._likelihood_head().nll(Z, Y)
         return float(np.average(per_row, weights=s))
 
     def log_likelihood(self, X, y) -> float:
         """The total log-likelihood :math:`\\sum_i \\log p(y_i \\mid x_i)` of the fitted model."""
         Z = self._output(X)
-        return -float(np.sum(self.head_.nll(Z, self._encode_target(y, Z.shape[0], fit=False))))
+        Y = self._encode_target(y, Z.shape[0], fit=False)
+        return -float(np.sum(self._likelihood_head().nll(Z, Y)))
 
 
 _COMMON_DOC = """
@@ -683,13 +703,13 @@ class MLPRegressor(_BaseMLP):
     def predict_params(self, X) -> dict:
         """The predictive distribution's parameters per row (``mu``/``sigma`` or ``rate``)."""
         Z = self._output(X)
-        if self.likelihood == "gaussian":
-            mu = Z
-            sigma = np.broadcast_to(np.atleast_1d(self.sigma_), mu.shape).copy()
-            params = {"mu": mu, "sigma": sigma}
-        else:
-            params = self.head_.dist_params(Z)
+        params = self._likelihood_head().dist_params(Z)
         return {k: self._shape(v) for k, v in params.items()}
+
+    def _likelihood_head(self):
+        if self.likelihood == "gaussian":
+            return GaussianHead(self.sigma_)
+        return self.head_
 
     def score(self, X, y, sample_weight=None):
         r""":math:`R^2` (Gaussian likelihoods) or :math:`D^2`, the fraction of Poisson deviance
@@ -842,10 +862,14 @@ class MLPClassifier(_BaseMLP):
         return self.classes_[np.argmax(Z, axis=1)]
 
     def predict_params(self, X) -> dict:
-        """The predictive distribution's parameters per row: ``p`` (Bernoulli, the probability
-        of ``classes_[1]``) or ``probs`` (categorical, over ``classes_``)."""
+        """The predictive distribution's parameters per row: ``p`` (Bernoulli: the probability
+        of ``classes_[1]``, shape (n,); multilabel: (n, labels)) or ``probs`` (categorical,
+        (n, n_classes) over ``classes_``)."""
         Z = self._output(X)
-        return self.head_.dist_params(Z)
+        params = self.head_.dist_params(Z)
+        if "p" in params and not self._multilabel:
+            params["p"] = params["p"][:, 0]
+        return params
 
     def score(self, X, y, sample_weight=None):
         """Accuracy (the fraction of rows predicted exactly; for multilabel, every label)."""

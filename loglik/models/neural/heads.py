@@ -72,6 +72,7 @@ class Head(ABC):
     """
 
     name = "head"
+    family = ""  # the distribution family dist_params parameterises
 
     def n_outputs(self, n_targets: int) -> int:
         """The width of the output layer for ``n_targets`` columns of ``y``."""
@@ -113,32 +114,44 @@ class Head(ABC):
 
 class GaussianHead(Head):
     r"""Normal with mean :math:`z` and a fixed :math:`\sigma` (least squares: the maximiser in
-    :math:`z` does not depend on σ)."""
+    :math:`z` does not depend on σ). ``sigma`` is a scalar or one value per target."""
 
     name = "gaussian"
+    family = "normal"
 
-    def __init__(self, sigma: float = 1.0):
-        self.sigma = check_scalar(sigma, "sigma", low=0.0, low_inclusive=False)
+    def __init__(self, sigma=1.0):
+        sigma = np.asarray(sigma, dtype=np.float64)
+        if sigma.ndim > 1 or not np.all(np.isfinite(sigma)) or np.any(sigma <= 0):
+            raise ValueError(f"sigma must be positive (a scalar or one per target), got {sigma}")
+        self.sigma = float(sigma) if sigma.ndim == 0 else sigma
+
+    def _constant(self, k):
+        r""":math:`\sum_j (\log\sigma_j + \tfrac12\log 2\pi)` over the k targets."""
+        return float(np.sum(np.broadcast_to(np.log(self.sigma) + _HALF_LOG_2PI, (k,))))
 
     def nll(self, z, y):
         r = (y - z) / self.sigma
-        return np.sum(0.5 * r * r + (np.log(self.sigma) + _HALF_LOG_2PI), axis=1)
+        return 0.5 * np.einsum("ij,ij->i", r, r) + self._constant(r.shape[1])
 
     def gradient(self, z, y):
         return (z - y) / self.sigma**2
 
     def loss(self, z, y, weights=None):
         r = z - y
-        c = r.shape[1] * (np.log(self.sigma) + _HALF_LOG_2PI)
-        per_row = (0.5 / self.sigma**2) * np.einsum("ij,ij->i", r, r) + c
-        r *= 1.0 / self.sigma**2
+        if np.ndim(self.sigma) == 0:
+            per_row = (0.5 / self.sigma**2) * np.einsum("ij,ij->i", r, r)
+            r *= 1.0 / self.sigma**2
+        else:
+            per_row = 0.5 * np.einsum("ij,ij->i", r / self.sigma, r / self.sigma)
+            r /= self.sigma**2
+        per_row += self._constant(r.shape[1])
         return _weighted_mean(per_row, weights), _scale_rows(r, weights)
 
     def inverse_link(self, z):
         return z
 
     def dist_params(self, z):
-        return {"mu": z, "sigma": np.full_like(z, self.sigma)}
+        return {"mu": z, "sigma": np.broadcast_to(self.sigma, z.shape).copy()}
 
     def initial_bias(self, y, weights=None):
         return np.average(y, axis=0, weights=weights)
@@ -150,6 +163,7 @@ class HeteroscedasticGaussianHead(Head):
     + \sigma_\min` (``min_sigma``, in the units of y)."""
 
     name = "heteroscedastic"
+    family = "normal"
 
     def __init__(self, min_sigma: float = 1e-3):
         self.min_sigma = check_scalar(min_sigma, "min_sigma", low=0.0)
@@ -202,6 +216,7 @@ class BernoulliHead(Head):
     :math:`\log(1 + e^z) - yz` (computed with ``logaddexp``: never overflows)."""
 
     name = "bernoulli"
+    family = "bernoulli"
 
     def nll(self, z, y):
         return np.sum(np.logaddexp(0.0, z) - y * z, axis=1)
@@ -232,6 +247,7 @@ class CategoricalHead(Head):
     The softmax cross-entropy :math:`\log\sum_k e^{z_k} - z_y` is evaluated with the max-shift."""
 
     name = "categorical"
+    family = "categorical"
 
     def __init__(self, n_classes: int):
         self.n_classes = check_scalar(n_classes, "n_classes", low=2, integer=True)
@@ -284,6 +300,7 @@ class PoissonHead(Head):
     :math:`\ell = e^z - yz + \log\Gamma(y + 1)` (``gammaln``)."""
 
     name = "poisson"
+    family = "poisson"
 
     def nll(self, z, y):
         return np.sum(np.exp(z) - y * z + special.gammaln(y + 1.0), axis=1)

@@ -201,7 +201,9 @@ def test_early_stopping_restores_the_best_epoch(batch_norm):
     assert model.n_epochs_ == best + 8 < 300 and model.converged_
     assert "early stopping" in model.stop_message_
     assert curve[-1] > curve.min()
-    assert model.nll(Xv, yv) == pytest.approx(curve.min(), rel=1e-10)
+    # the validation NLL of training is at sigma = 1: half the MSE plus log(2 pi)/2
+    val_nll = 0.5 * np.mean((yv - model.predict(Xv)) ** 2) + 0.5 * np.log(2 * np.pi)
+    assert val_nll == pytest.approx(curve.min(), rel=1e-10)
 
 
 def test_early_stopping_uses_a_stratified_internal_split():
@@ -347,7 +349,7 @@ def test_binary_outputs():
     model = _quiet(MLPClassifier((4,), max_epochs=50, random_state=0), X, y)
     proba = model.predict_proba(X)
     assert proba.shape == (100, 2) and model.decision_function(X).shape == (100,)
-    np.testing.assert_allclose(proba[:, 1], model.predict_params(X)["p"][:, 0])
+    np.testing.assert_allclose(proba[:, 1], model.predict_params(X)["p"])
     np.testing.assert_allclose(model.predict_log_proba(X), np.log(proba), atol=1e-12)
 
 
@@ -548,3 +550,49 @@ def test_clone_pipeline_and_grid_search():
     assert grid.best_score_ > 0.8
     with pytest.raises(ValueError, match="invalid parameter 'alpah'"):
         model.set_params(alpah=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Predictive distributions
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("likelihood", ["gaussian", "heteroscedastic", "poisson"])
+def test_regressor_predict_dist(likelihood):
+    rng, X, eta = _linear_data(n=150, p=3, seed=11)
+    y = rng.poisson(np.exp(0.4 * eta)) if likelihood == "poisson" else eta + rng.normal(size=150)
+    model = _quiet(MLPRegressor((6,), likelihood=likelihood, max_epochs=30, random_state=0), X, y)
+    dist = model.predict_dist(X)
+    assert dist.name == ("poisson" if likelihood == "poisson" else "normal")
+    assert all(v.shape == (150,) for v in dist.params.values()) and len(dist) == 150
+    np.testing.assert_allclose(dist.mean(), model.predict(X), rtol=1e-12)
+    assert dist.logpdf(y).sum() == pytest.approx(model.log_likelihood(X, y), rel=1e-10)
+    assert model.nll(X, y) == pytest.approx(-model.log_likelihood(X, y) / 150, rel=1e-12)
+
+
+def test_gaussian_log_likelihood_is_at_the_mle_sigma():
+    rng, X, eta = _linear_data(seed=12)
+    y = eta + rng.normal(scale=2.0, size=eta.size)
+    model = MLPRegressor(**GLM).fit(X, y)
+    ref = sm.OLS(y, sm.add_constant(X)).fit()
+    assert model.log_likelihood(X, y) == pytest.approx(ref.llf, rel=1e-8)
+    upper = model.predict_dist(X).ppf(0.975)
+    assert np.mean(y <= upper) == pytest.approx(0.975, abs=0.03)
+
+
+def test_classifier_predict_dist():
+    X = RNG.normal(size=(200, 3))
+    labels = np.array(["a", "b", "c"])[np.argmax(X, axis=1)]
+    multi = _quiet(
+        MLPClassifier((8,), max_epochs=40, learning_rate=0.01, random_state=0), X, labels
+    )
+    dist = multi.predict_dist(X)
+    assert dist.name == "categorical" and dist.params["probs"].shape == (200, 3)
+    codes = np.searchsorted(multi.classes_, labels)
+    assert dist.logpdf(codes).sum() == pytest.approx(multi.log_likelihood(X, labels), rel=1e-10)
+    binary = _quiet(
+        MLPClassifier((8,), max_epochs=40, random_state=0), X, (X[:, 0] > 0).astype(int)
+    )
+    bern = binary.predict_dist(X)
+    assert bern.name == "bernoulli" and bern.params["p"].shape == (200,)
+    np.testing.assert_allclose(bern.mean(), binary.predict_proba(X)[:, 1])
