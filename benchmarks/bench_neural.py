@@ -6,7 +6,12 @@ synthetic MNIST-sized set (60000 x 784 training rows, 10 classes, 10000 test row
 libraries run the full number of epochs (no early stopping, ``tol=0``), one hidden layer of 100
 ReLU units, Adam with learning rate 1e-3 and the same L2 penalty (scikit-learn's ``alpha=a`` with
 batch size B is ``alpha=a/B`` here). Each fit is timed a few times, interleaved, best time kept;
-accuracies are the mean over the seeds. Prints the ratio loglik / scikit-learn (below 1: faster).
+accuracies are the mean over the seeds, with the standard error of the difference (the seeds
+change the initial weights and the shuffling, so a difference within about two standard errors is
+noise). Prints the ratio loglik / scikit-learn (below 1: faster).
+
+Usage: python benchmarks/bench_neural.py [--quick] [--threads N]
+(``--threads 1`` limits BLAS to one thread: steadier timings on a shared machine).
 """
 
 import sys
@@ -84,6 +89,8 @@ def run(name, data, batch_size, epochs, seeds, dtype="float64"):
         for label, model in (("loglik", ours), ("sklearn", theirs)):
             best[label] = min(best[label], times[label])
             acc[label].append(float(np.mean(model.predict(X_te.astype(dtype)) == y_te)))
+    diff = np.asarray(acc["loglik"]) - np.asarray(acc["sklearn"])
+    se = float(diff.std(ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else float("nan")
     row = {
         "data": name,
         "dtype": dtype,
@@ -94,12 +101,15 @@ def run(name, data, batch_size, epochs, seeds, dtype="float64"):
         "ratio": best["loglik"] / best["sklearn"],
         "loglik_acc": np.mean(acc["loglik"]),
         "sklearn_acc": np.mean(acc["sklearn"]),
+        "acc_diff": float(diff.mean()),
+        "acc_diff_se": se,
     }
     print(
         f"{name:<22} {dtype:<8} batch {batch_size:>3} epochs {epochs:>3}: "
         f"loglik {row['loglik_s']:7.3f}s  sklearn {row['sklearn_s']:7.3f}s  "
         f"ratio {row['ratio']:.2f}   accuracy loglik {row['loglik_acc']:.4f} "
-        f"sklearn {row['sklearn_acc']:.4f}",
+        f"sklearn {row['sklearn_acc']:.4f} (difference {row['acc_diff']:+.4f} "
+        f"± {row['acc_diff_se']:.4f}, {len(seeds)} seeds)",
         flush=True,
     )
     return row
