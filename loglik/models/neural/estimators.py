@@ -209,7 +209,7 @@ class _BaseMLP(BaseEstimator):
         mlp((1,), 1, activation=self.activation, initializer=self.initializer)  # names valid
         return hidden, rates
 
-    def _make_optimizer(self, n_params_blocks, penalized):
+    def _make_optimizer(self, penalized):
         opt = self.optimizer
         if isinstance(opt, str):
             if opt in ("newton",):
@@ -281,7 +281,7 @@ class _BaseMLP(BaseEstimator):
             dtype=dtype,
             record_gradient_norms=True,
         )
-        optimizer = self._make_optimizer(len(self.params_), self.network_.penalized)
+        optimizer = self._make_optimizer(self.network_.penalized)
         batch_size = self._batch_size(X_train.shape[0])
         if isinstance(optimizer, ScipySolver) or optimizer.full_batch:
             batch_size = None
@@ -321,12 +321,24 @@ class _BaseMLP(BaseEstimator):
             initial_state=state,
             evaluate_ends=False,
         )
+        if result.message.startswith("diverged") or not all(
+            np.all(np.isfinite(p)) for p in result.params
+        ):
+            raise ValueError(
+                f"{type(self).__name__} training diverged ({result.message}); lower "
+                f"learning_rate (now {self.learning_rate!r}) or scale the features"
+            )
         self._record(result, objective, validation, early, bn_states)
         if not result.converged and not incremental:
+            reason = (
+                f"max_epochs={self.max_epochs} reached"
+                if result.message.startswith("maximum")
+                else result.message
+            )
             warnings.warn(
-                f"{type(self).__name__} stopped without converging: {result.message}; the "
-                f"training objective still changed by more than tol={self.tol} in the last "
-                f"{self.n_iter_no_change} epochs (raise max_epochs or tol)",
+                f"{type(self).__name__} stopped without converging ({reason}): the training "
+                f"objective still changed by more than tol={self.tol} within "
+                f"{self.n_iter_no_change} epochs; raise max_epochs or tol",
                 ConvergenceWarning,
                 stacklevel=3,
             )

@@ -402,7 +402,8 @@ def test_same_random_state_same_model():
 
 def test_convergence_warning_and_flag():
     X = RNG.normal(size=(50, 2))
-    with pytest.warns(ll.ConvergenceWarning, match="MLPRegressor stopped without converging"):
+    match = r"MLPRegressor stopped without converging \(max_epochs=2 reached\)"
+    with pytest.warns(ll.ConvergenceWarning, match=match):
         model = MLPRegressor((4,), max_epochs=2).fit(X, X[:, 0])
     assert not model.converged_
 
@@ -492,6 +493,8 @@ def test_bad_data_for_the_regressor():
         MLPRegressor().predict(X_OK)
     with pytest.raises(ValueError, match="Complex data"):
         MLPRegressor().fit(X_OK + 1j, Y_OK)
+    with pytest.raises(ValueError, match="training diverged.*lower learning_rate"):
+        MLPRegressor((5,), optimizer="gd", learning_rate=10.0).fit(X_OK, 100 * X_OK[:, 0])
     model = _quiet(MLPRegressor((2,), max_epochs=2), X_OK, Y_OK)
     with pytest.raises(ValueError, match="2 targets, the model was fitted on 1"):
         model.score(X_OK, np.ones((30, 2)))
