@@ -493,7 +493,7 @@ def test_bad_data_for_the_regressor():
         MLPRegressor().predict(X_OK)
     with pytest.raises(ValueError, match="Complex data"):
         MLPRegressor().fit(X_OK + 1j, Y_OK)
-    with pytest.raises(ValueError, match="training diverged.*lower learning_rate"):
+    with pytest.raises(ValueError, match=r"training diverged.*lower learning_rate"):
         MLPRegressor((5,), optimizer="gd", learning_rate=10.0).fit(X_OK, 100 * X_OK[:, 0])
     model = _quiet(MLPRegressor((2,), max_epochs=2), X_OK, Y_OK)
     with pytest.raises(ValueError, match="2 targets, the model was fitted on 1"):
