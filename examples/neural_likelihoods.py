@@ -101,7 +101,7 @@ def gradient_norms(ax, quick):
 
 def heteroscedastic(out, quick):
     rng = np.random.default_rng(2)
-    n = 400 if quick else 2000
+    n = 300 if quick else 2000
     x = rng.uniform(-3, 3, n)
     true_sigma = 0.1 + 0.3 * np.abs(x)
     y = np.sin(x) + true_sigma * rng.normal(size=n)
@@ -110,7 +110,7 @@ def heteroscedastic(out, quick):
         hidden_layers=(32, 32),
         activation="tanh",
         optimizer="lbfgs",
-        max_epochs=150 if quick else 600,
+        max_epochs=100 if quick else 600,
         tol=0,
         random_state=0,
     )
