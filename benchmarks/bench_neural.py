@@ -5,7 +5,8 @@ with small batches (32 rows: the per-step overhead of the training loop shows th
 synthetic MNIST-sized set (60000 x 784 training rows, 10 classes, 10000 test rows). Both
 libraries run the full number of epochs (no early stopping, ``tol=0``), one hidden layer of 100
 ReLU units, Adam with learning rate 1e-3 and the same L2 penalty (scikit-learn's ``alpha=a`` with
-batch size B is ``alpha=a/B`` here). Each fit is timed a few times, interleaved, best time kept;
+batch size B is ``alpha=a/B`` here). Each fit is timed a few times, interleaved, best wall time
+kept (the CPU-time ratio is printed too: on a shared machine it is the steadier of the two);
 accuracies are the mean over the seeds, with the standard error of the difference (the seeds
 change the initial weights and the shuffling, so a difference within about two standard errors is
 noise). Prints the ratio loglik / scikit-learn (below 1: faster).
@@ -74,20 +75,22 @@ def fit_pair(X, y, batch_size, epochs, seed, dtype="float64"):
     X_fit = X.astype(dtype)
     times = {}
     for label, model in (("loglik", ours), ("sklearn", theirs)):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         model.fit(X_fit, y)
-        times[label] = time.perf_counter() - t0
+        times[label] = (time.perf_counter() - t0, time.process_time() - c0)
     return ours, theirs, times
 
 
 def run(name, data, batch_size, epochs, seeds, dtype="float64"):
     X, y, X_te, y_te = data
     best = {"loglik": np.inf, "sklearn": np.inf}
+    cpu = {"loglik": np.inf, "sklearn": np.inf}
     acc = {"loglik": [], "sklearn": []}
     for seed in seeds:
         ours, theirs, times = fit_pair(X, y, batch_size, epochs, seed, dtype)
         for label, model in (("loglik", ours), ("sklearn", theirs)):
-            best[label] = min(best[label], times[label])
+            best[label] = min(best[label], times[label][0])
+            cpu[label] = min(cpu[label], times[label][1])
             acc[label].append(float(np.mean(model.predict(X_te.astype(dtype)) == y_te)))
     diff = np.asarray(acc["loglik"]) - np.asarray(acc["sklearn"])
     se = float(diff.std(ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else float("nan")
@@ -99,6 +102,7 @@ def run(name, data, batch_size, epochs, seeds, dtype="float64"):
         "loglik_s": best["loglik"],
         "sklearn_s": best["sklearn"],
         "ratio": best["loglik"] / best["sklearn"],
+        "cpu_ratio": cpu["loglik"] / cpu["sklearn"],
         "loglik_acc": np.mean(acc["loglik"]),
         "sklearn_acc": np.mean(acc["sklearn"]),
         "acc_diff": float(diff.mean()),
@@ -107,7 +111,8 @@ def run(name, data, batch_size, epochs, seeds, dtype="float64"):
     print(
         f"{name:<22} {dtype:<8} batch {batch_size:>3} epochs {epochs:>3}: "
         f"loglik {row['loglik_s']:7.3f}s  sklearn {row['sklearn_s']:7.3f}s  "
-        f"ratio {row['ratio']:.2f}   accuracy loglik {row['loglik_acc']:.4f} "
+        f"ratio {row['ratio']:.2f} (CPU time {row['cpu_ratio']:.2f})   "
+        f"accuracy loglik {row['loglik_acc']:.4f} "
         f"sklearn {row['sklearn_acc']:.4f} (difference {row['acc_diff']:+.4f} "
         f"± {row['acc_diff_se']:.4f}, {len(seeds)} seeds)",
         flush=True,
@@ -128,13 +133,22 @@ def main(quick=False):
     rows.append(run("synthetic 60000x784", big, 200, 3 if quick else 10, big_seeds))
     rows.append(run("synthetic 60000x784", big, 200, 3 if quick else 10, big_seeds, "float32"))
     worst = max(r["ratio"] for r in rows if r["dtype"] == "float64")
-    accuracy_ok = all(r["loglik_acc"] >= r["sklearn_acc"] - 1e-12 for r in rows)
+    at_least = sum(r["loglik_acc"] >= r["sklearn_acc"] for r in rows)
+    within_noise = all(r["acc_diff"] >= -2 * r["acc_diff_se"] for r in rows)
     print(
-        f"worst float64 time ratio {worst:.2f} (target <= 1.0); "
-        f"accuracy at least scikit-learn's everywhere: {accuracy_ok}"
+        f"worst float64 time ratio {worst:.2f} (target <= 1.0); accuracy at least "
+        f"scikit-learn's in {at_least} of {len(rows)} rows, never below by more than two "
+        f"standard errors: {within_noise}"
     )
     return rows
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    quick = "--quick" in sys.argv
+    if "--threads" in sys.argv:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(int(sys.argv[sys.argv.index("--threads") + 1])):
+            main(quick)
+    else:
+        main(quick)
