@@ -270,6 +270,8 @@ class _BaseMLP(BaseEstimator):
         X_train, Y_train, w_train, validation = self._validation_split(
             X, Y, weights, validation_data, incremental
         )
+        batch_size = self._batch_size(X_train.shape[0])
+        n_batches = 1 if batch_size is None else -(-X_train.shape[0] // batch_size)
         objective = NetworkObjective(
             self.network_,
             self.head_,
@@ -279,10 +281,9 @@ class _BaseMLP(BaseEstimator):
             alpha=self.alpha,
             random_state=self._rng,
             dtype=dtype,
-            record_gradient_norms=True,
+            record_gradient_norms=max(1, n_batches // 16),
         )
         optimizer = self._make_optimizer(self.network_.penalized)
-        batch_size = self._batch_size(X_train.shape[0])
         if isinstance(optimizer, ScipySolver) or optimizer.full_batch:
             batch_size = None
         bn_states = {0: self.network_.get_state()}
@@ -559,7 +560,8 @@ _ATTRIBUTES_DOC = """
         The restored epoch when early stopping was used.
     gradient_norms_ : pandas.DataFrame
         Per epoch (rows) and layer (columns), the mean over mini-batches of the Euclidean norm
-        of the layer's NLL gradient: vanishing or exploding gradients show here.
+        of the layer's NLL gradient (over every batch, or an evenly spaced sample of about 16
+        per epoch when there are more): vanishing or exploding gradients show here.
     converged_ : bool
     n_features_in_, feature_names_in_
 """

@@ -162,10 +162,11 @@ class NetworkObjective:
     dtype : float64 or float32
         The precision of the forward and backward passes. Parameters and gradients stay
         float64 (the optimizer's master copy); float32 halves the cost of the matrix products.
-    record_gradient_norms : bool
-        Append, at every training evaluation, the Euclidean norm of each parameterised layer's
-        NLL gradient (penalty excluded) to ``gradient_norm_log`` (vanishing and exploding
-        gradients show there).
+    record_gradient_norms : bool or int
+        Append the Euclidean norm of each parameterised layer's NLL gradient (penalty
+        excluded) to ``gradient_norm_log`` at every training evaluation (True), or at every
+        k-th one (an int k: a sample of the mini-batches, cheaper). Vanishing and exploding
+        gradients show there.
     """
 
     def __init__(
@@ -197,8 +198,9 @@ class NetworkObjective:
         self.rng = check_random_state(random_state)
         self._penalized = network.penalized
         self._groups = list(network.parameter_groups().values())
-        self.record_gradient_norms = record_gradient_norms
+        self.record_gradient_norms = int(record_gradient_norms)
         self.gradient_norm_log = []
+        self._calls = 0
         self.hessian = None  # no closed-form Hessian: first-order methods and L-BFGS
 
     def _rows(self, batch):
@@ -236,7 +238,7 @@ class NetworkObjective:
         grads = self.network.backward(cast, caches, g.astype(self.dtype, copy=False))
         if self.dtype != np.float64:
             grads = [np.asarray(gr, dtype=np.float64) for gr in grads]
-        if self.record_gradient_norms and self.training:
+        if self.record_gradient_norms and self.training and self._due():
             self.gradient_norm_log.append(
                 [
                     np.sqrt(sum(float(np.vdot(grads[k], grads[k])) for k in idx))
@@ -247,6 +249,10 @@ class NetworkObjective:
             for k in self._penalized:
                 grads[k] += self.alpha * params[k]
         return f + self._penalty(params), grads
+
+    def _due(self) -> bool:
+        self._calls += 1
+        return (self._calls - 1) % self.record_gradient_norms == 0
 
     def output(self, params, X, chunk_size=8192):
         """The network output (head pre-activation) for ``X`` in inference mode, in chunks."""
