@@ -489,20 +489,18 @@ def newton(damping: float = 0.0, c1: float = 1e-4, shrink: float = 0.5, max_back
         if damping:
             H = H + damping * np.eye(g.size)
         n_grad = state.n_gradient_steps
-        try:
-            d = -linalg.cho_solve(linalg.cho_factor(H, lower=True, check_finite=True), g)
-        except (linalg.LinAlgError, ValueError):
-            d = None
-        if d is None or not np.all(np.isfinite(d)) or g @ d >= 0:
+        d = _newton_direction(H, g)
+        slope = np.nan if d is None else float(np.dot(g, d))
+        if not slope < 0:  # no direction, a non-finite one, or not a descent direction
             d, n_grad = -g, n_grad + 1
+            slope = -float(np.dot(g, g))
         f0 = value_fn(params) if value is None else value
-        slope = float(g @ d)
         alpha = 1.0
-        slack = 8 * np.finfo(float).eps * abs(f0)  # rounding noise near the optimum
+        slack = _ROUNDING * abs(f0)  # rounding noise near the optimum
         x0 = flatten(params)
         for _ in range(max_backtracks):
             f_new = value_fn(unflatten(x0 + alpha * d, params))
-            if np.isfinite(f_new) and f_new <= f0 + c1 * alpha * slope + slack:
+            if f_new <= f0 + c1 * alpha * slope + slack:  # False for NaN
                 step = unflatten(alpha * d, params)
                 return step, NewtonState(
                     state.count + 1, n_grad, alpha, state.n_line_search_failures
@@ -512,6 +510,32 @@ def newton(damping: float = 0.0, c1: float = 1e-4, shrink: float = 0.5, max_back
         return zero, NewtonState(state.count + 1, n_grad, 0.0, state.n_line_search_failures + 1)
 
     return Optimizer(init, update, "newton", full_batch=True)
+
+
+_ROUNDING = 8 * np.finfo(np.float64).eps
+_SMALL = 32  # below this dimension numpy's LAPACK calls beat scipy's checked wrappers
+
+
+def _newton_direction(H, g):
+    """:math:`-H^{-1}g` through a Cholesky factor, or None when H is not positive definite."""
+    if g.size == 1:
+        h = float(H[0, 0])
+        return -g / h if 0 < h < np.inf else None
+    if g.size == 2:  # explicit: positive definite iff h11 > 0 and det > 0
+        a, b, c = float(H[0, 0]), float(H[0, 1]), float(H[1, 1])
+        det = a * c - b * b
+        if not (0 < a < np.inf and 0 < det < np.inf):
+            return None
+        return -np.array([c * g[0] - b * g[1], a * g[1] - b * g[0]]) / det
+    if not np.isfinite(H).all():
+        return None
+    try:
+        if g.size <= _SMALL:
+            L = np.linalg.cholesky(H)
+            return -np.linalg.solve(L.T, np.linalg.solve(L, g))
+        return -linalg.cho_solve(linalg.cho_factor(H, lower=True, check_finite=False), g)
+    except (np.linalg.LinAlgError, linalg.LinAlgError, ValueError):
+        return None
 
 
 class ScipySolver(NamedTuple):
@@ -579,8 +603,15 @@ OPTIMIZERS: dict[str, Callable[..., Optimizer | ScipySolver]] = {
 }
 
 
+_BY_NAME: dict[str, Optimizer | ScipySolver] = {}
+
+
 def get_optimizer(optimizer, **kwargs) -> Optimizer | ScipySolver:
-    """An optimizer by name (``"adam"``; keyword arguments go to its recipe) or as given."""
+    """An optimizer by name (``"adam"``; keyword arguments go to its recipe) or as given.
+
+    A name without keyword arguments returns one shared default instance: optimizers are
+    immutable pairs of pure functions, so sharing them is safe (and saves rebuilding).
+    """
     if isinstance(optimizer, Optimizer | ScipySolver):
         if kwargs:
             raise ValueError("keyword arguments apply to an optimizer given by name only")
@@ -588,4 +619,8 @@ def get_optimizer(optimizer, **kwargs) -> Optimizer | ScipySolver:
     if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
         known = ", ".join(OPTIMIZERS)
         raise ValueError(f"unknown optimizer {optimizer!r}; known: {known}")
-    return OPTIMIZERS[optimizer](**kwargs)
+    if kwargs:
+        return OPTIMIZERS[optimizer](**kwargs)
+    if optimizer not in _BY_NAME:
+        _BY_NAME[optimizer] = OPTIMIZERS[optimizer]()
+    return _BY_NAME[optimizer]
