@@ -41,6 +41,7 @@ from ...estimation.optimizers import (
 )
 from ...estimation.schedules import as_schedule
 from .._estimator import BaseEstimator, as_float_array, check_finite, column_or_1d
+from ..distributions import Bernoulli, Categorical, Normal, Poisson
 from ..metrics import d2_poisson_score, r2_score
 from ..preprocessing import split_indices
 from .heads import (
@@ -51,7 +52,6 @@ from .heads import (
     PoissonHead,
 )
 from .network import NetworkObjective, mlp
-from .predictive import Bernoulli, Categorical, Normal, Poisson
 
 FAMILIES = {
     "normal": Normal,
@@ -469,9 +469,11 @@ class _BaseMLP(BaseEstimator):
         return self.head_
 
     def predict_dist(self, X):
-        """The predictive distribution of y given each row of ``X``: a family object (Normal,
-        Poisson, Bernoulli or Categorical) whose ``params`` hold one value per row, with
-        ``logpdf``, ``mean``, ``var``, ``cdf``, ``ppf`` and ``sample``."""
+        """The predictive distribution of y given each row of ``X``: a family of
+        :mod:`loglik.models.distributions` (Normal, Poisson, Bernoulli or Categorical over the
+        class codes ``0..len(classes_)-1``) whose ``params`` hold one value per row (one row of
+        values for several targets or classes), with ``logpdf``, ``cdf``, ``ppf``, ``mean``,
+        ``var``, ``sample`` and ``to_scipy``."""
         params = self.predict_params(X)
         return FAMILIES[self.head_.family](**params)
 
@@ -702,7 +704,8 @@ class MLPRegressor(_BaseMLP):
             Z = objective.output(self.params_, objective.X)
             r = objective.y - Z
             w = objective.weights
-            self.sigma_ = np.sqrt(np.average(r * r, axis=0, weights=w))
+            # floored: a perfect fit (zero residuals) would have sigma = 0 and infinite density
+            self.sigma_ = np.maximum(np.sqrt(np.average(r * r, axis=0, weights=w)), 1e-12)
             if self._y_1d:
                 self.sigma_ = float(self.sigma_[0])
 

@@ -567,8 +567,9 @@ def test_regressor_predict_dist(likelihood):
     model = _quiet(MLPRegressor((6,), likelihood=likelihood, max_epochs=30, random_state=0), X, y)
     dist = model.predict_dist(X)
     assert dist.name == ("poisson" if likelihood == "poisson" else "normal")
-    assert all(v.shape == (150,) for v in dist.params.values()) and len(dist) == 150
+    assert all(v.shape == (150,) for v in dist.params.values()) and dist.batch_shape == (150,)
     np.testing.assert_allclose(dist.mean(), model.predict(X), rtol=1e-12)
+    assert dist.sample(random_state=0).shape == (150,)
     assert dist.logpdf(y).sum() == pytest.approx(model.log_likelihood(X, y), rel=1e-10)
     assert model.nll(X, y) == pytest.approx(-model.log_likelihood(X, y) / 150, rel=1e-12)
 
@@ -599,3 +600,8 @@ def test_classifier_predict_dist():
     bern = binary.predict_dist(X)
     assert bern.name == "bernoulli" and bern.params["p"].shape == (200,)
     np.testing.assert_allclose(bern.mean(), binary.predict_proba(X)[:, 1])
+    Y = (X[:, :2] > 0).astype(int)
+    multilabel = _quiet(MLPClassifier((8,), max_epochs=20, random_state=0), X, Y)
+    both = multilabel.predict_dist(X)
+    assert both.params["p"].shape == (200, 2)
+    assert both.logpdf(Y).sum() == pytest.approx(multilabel.log_likelihood(X, Y), rel=1e-10)
