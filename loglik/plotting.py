@@ -54,7 +54,7 @@ def optimizer_paths(
     margin=0.15,
     levels=20,
     log_levels=True,
-    labels=("parameter 0", "parameter 1"),
+    labels=None,
     reference=None,
 ):
     """Several optimizers' trajectories over the contours of one objective.
@@ -62,48 +62,65 @@ def optimizer_paths(
     Parameters
     ----------
     results : dict
-        Label -> :class:`~loglik.estimation.MinimizeResult` run with ``record_params=True``
-        (e.g. the second output of :func:`loglik.compare_optimizers`).
+        Label -> a :class:`~loglik.estimation.MinimizeResult` run with ``record_params=True``
+        (e.g. the second output of :func:`loglik.compare_optimizers`), or a
+        :class:`~loglik.FitResult` fitted with ``optimizer=`` (its ``path``, in the family's
+        parameters).
     fun : callable, optional
         ``fun(p)`` -> objective value at a flat parameter vector ``p`` (two entries, or more with
         the others held at the first path's final values). Its contours are drawn under the
-        paths, on a grid covering every path plus ``margin``.
-    coords : (int, int)
-        Which two flattened parameters to draw.
+        paths, on a grid covering every path plus ``margin`` (``grid_size`` points a side).
+    grid : (u, v, Z) or LikelihoodSurface, optional
+        A precomputed surface instead of ``fun``: ``Z[r, c]`` the objective at ``(u[c], v[r])``;
+        for a :class:`~loglik.estimation.surface.LikelihoodSurface` the contours are those of
+        the log-likelihood's drop below its maximum.
+    coords : (int, int) or (str, str)
+        Which two parameters to draw: flat positions, or labels of a FitResult's parameters.
     levels : int or sequence
         Contour levels; with ``log_levels`` spaced geometrically above the grid's minimum.
-    labels : (str, str)
-        Axis labels.
+    labels : (str, str), optional
+        Axis labels (default: the parameter labels, or "parameter i").
     reference : array-like, optional
-        A point to mark (the minimiser), drawn as a black star.
+        A point to mark (the minimiser), drawn as a black star, in the drawn coordinates.
     """
     ax = _axes(ax)
-    i, j = coords
-    paths = {}
-    for label, res in results.items():
-        trace = _history(res).params
-        if trace is None:
-            raise ValueError(
-                f"results[{label!r}] has no parameter trace; run minimize with record_params=True"
-            )
-        paths[label] = np.asarray(trace)
+    paths = {label: _path_xy(label, res, coords) for label, res in results.items()}
     if grid is not None:
+        if hasattr(grid, "relative"):  # a LikelihoodSurface
+            grid = (grid.x, grid.y, -grid.relative)
         _draw_contours(ax, *grid, levels, log_levels)
     elif fun is not None:
-        _draw_contours(ax, *_grid(fun, paths, i, j, grid_size, margin), levels, log_levels)
+        full = {label: _history(res).params for label, res in results.items()}
+        _draw_contours(ax, *_grid(fun, full, *coords, grid_size, margin), levels, log_levels)
     for label, path in paths.items():
         (line,) = ax.plot(
-            path[:, i], path[:, j], ".-", ms=3, lw=1.2, label=f"{label} ({len(path) - 1} it)"
+            path[:, 0], path[:, 1], ".-", ms=3, lw=1.2, label=f"{label} ({len(path) - 1} it)"
         )
-        ax.plot(path[0, i], path[0, j], "o", color=line.get_color(), ms=5, mfc="none")
+        ax.plot(path[0, 0], path[0, 1], "o", color=line.get_color(), ms=5, mfc="none")
     if reference is not None:
         ref = np.ravel(reference)
-        ax.plot(ref[i], ref[j], "*", color="black", ms=13, label="minimum", zorder=5)
+        ax.plot(ref[0], ref[1], "*", color="black", ms=13, label="minimum", zorder=5)
+    if labels is None:
+        labels = [c if isinstance(c, str) else f"parameter {c}" for c in coords]
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
     ax.set_title("Optimizer paths")
     ax.legend(fontsize="small", loc="best")
     return ax
+
+
+def _path_xy(label, res, coords) -> np.ndarray:
+    """The (iterations, 2) trajectory of one run in the drawn coordinates."""
+    path = getattr(res, "path", None)
+    if path is not None and hasattr(path, "columns"):  # a FitResult fitted with optimizer=
+        names = [c if isinstance(c, str) else res.labels[c] for c in coords]
+        return path[names].to_numpy(dtype=float)
+    trace = _history(res).params
+    if trace is None:
+        raise ValueError(
+            f"results[{label!r}] has no parameter trace; run minimize with record_params=True"
+        )
+    return np.asarray(trace)[:, list(coords)]
 
 
 def _grid(fun, paths, i, j, grid_size, margin):
@@ -476,6 +493,8 @@ def _draw_data_and_density(ax, result, x, w, label=None, bins="auto", color=None
         )
         ax.set_ylabel("probability")
     else:
+        if isinstance(bins, str):  # numpy's rules need unweighted data: take edges from x alone
+            bins = np.histogram_bin_edges(x, bins)
         ax.hist(
             x,
             bins=bins,

@@ -240,3 +240,21 @@ def test_probability_vs_likelihood():
     )
     with pytest.raises(ValueError, match="vary"):
         plotting.probability_vs_likelihood("normal", {"mu": 1.0, "sigma": 1.0}, data, "rate")
+
+
+def test_optimizer_paths_of_distribution_fits_over_a_likelihood_surface(gamma_fit):
+    from loglik.optimizers import adam
+
+    x = gamma_fit.data.x
+    start = {"shape": 2.0, "scale": 20.0}
+    fits = {
+        "adam": ll.fit(x, "gamma", optimizer=adam(0.1), start=start),
+        "newton": ll.fit(x, "gamma", optimizer="newton", start=start),
+    }
+    surf = ll.loglik_surface(gamma_fit, ("shape", "scale"), n_points=30)
+    ax = plotting.optimizer_paths(fits, grid=surf, coords=("shape", "scale"))
+    for label, fit in fits.items():
+        line = _line(ax, f"{label} (")
+        np.testing.assert_allclose(line.get_xydata(), fit.path[["shape", "scale"]].to_numpy())
+        np.testing.assert_allclose(line.get_xydata()[0], [2.0, 20.0])
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("shape", "scale")

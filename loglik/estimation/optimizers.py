@@ -118,7 +118,7 @@ class FistaState(NamedTuple):
 
 class NewtonState(NamedTuple):
     count: int
-    n_gradient_steps: int
+    n_modified_steps: int
     last_step_size: float
     n_line_search_failures: int
 
@@ -465,8 +465,12 @@ def newton(damping: float = 0.0, c1: float = 1e-4, shrink: float = 0.5, max_back
     r"""Damped Newton with a backtracking (Armijo) line search.
 
     Direction :math:`d = -(H + \delta I)^{-1} g` when :math:`H + \delta I` is positive definite
-    (Cholesky succeeds), else the steepest-descent direction :math:`d = -g` (counted in the state
-    as ``n_gradient_steps``). The step :math:`\alpha d` takes the largest
+    (Cholesky succeeds). Otherwise (a saddle, a concave region) a gradient step in the metric of
+    :math:`|H|`: with :math:`H = V\Lambda V^T`, :math:`d = -V|\Lambda|_\epsilon^{-1}V^T g`, the
+    eigenvalues replaced by :math:`\max(|\lambda_i|, 10^{-8}\max_j|\lambda_j|)` — a descent
+    direction that keeps Newton's scaling (plain :math:`-g` would crawl on badly scaled
+    problems); plain :math:`-g` only when H is not finite. Such steps are counted in the state as
+    ``n_modified_steps``. The step :math:`\alpha d` takes the largest
     :math:`\alpha \in \{1, \beta, \beta^2, \ldots\}` with
     :math:`f(\theta + \alpha d) \le f(\theta) + c_1 \alpha\, g^T d`. Needs ``value_fn`` and
     ``hessian_fn`` from the loop (so the objective must have a Hessian); full batch only.
@@ -488,12 +492,12 @@ def newton(damping: float = 0.0, c1: float = 1e-4, shrink: float = 0.5, max_back
         H = np.asarray(hessian_fn(params), dtype=np.float64)
         if damping:
             H = H + damping * np.eye(g.size)
-        n_grad = state.n_gradient_steps
+        n_grad = state.n_modified_steps
         d = _newton_direction(H, g)
         slope = np.nan if d is None else float(np.dot(g, d))
         if not slope < 0:  # no direction, a non-finite one, or not a descent direction
-            d, n_grad = -g, n_grad + 1
-            slope = -float(np.dot(g, g))
+            d, n_grad = _modified_direction(H, g), n_grad + 1
+            slope = float(np.dot(g, d))
         f0 = value_fn(params) if value is None else value
         alpha = 1.0
         slack = _ROUNDING * abs(f0)  # rounding noise near the optimum
@@ -536,6 +540,18 @@ def _newton_direction(H, g):
         return -linalg.cho_solve(linalg.cho_factor(H, lower=True, check_finite=False), g)
     except (np.linalg.LinAlgError, linalg.LinAlgError, ValueError):
         return None
+
+
+def _modified_direction(H, g):
+    """:math:`-|H|^{-1} g` with the eigenvalues floored away from 0; :math:`-g` for non-finite H."""
+    if not np.isfinite(H).all():
+        return -g
+    lam, V = np.linalg.eigh(0.5 * (H + H.T))
+    size = np.abs(lam)
+    floor = max(1e-8 * float(size.max(initial=0.0)), np.finfo(np.float64).tiny)
+    if size.max(initial=0.0) == 0.0:
+        return -g
+    return -V @ ((V.T @ g) / np.maximum(size, floor))
 
 
 class ScipySolver(NamedTuple):
