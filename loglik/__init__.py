@@ -26,6 +26,7 @@ from .estimation import (
     register_family,
     wilks_drop,
 )
+from .models import losses, metrics
 from .models.distributions import (
     Bernoulli,
     Beta,
@@ -47,6 +48,8 @@ from .models.distributions import (
     Uniform,
     Weibull,
 )
+from .models.neural import MLPClassifier, MLPRegressor
+from .models.preprocessing import MinMaxScaler, StandardScaler, train_validation_test_split
 
 __version__ = "0.1.0"
 
@@ -67,12 +70,16 @@ __all__ = [
     "LikelihoodSurface",
     "LogNormal",
     "Logistic",
+    "MLPClassifier",
+    "MLPRegressor",
+    "MinMaxScaler",
     "MinimizeResult",
     "MultivariateNormal",
     "NegativeBinomial",
     "Normal",
     "Objective",
     "Poisson",
+    "StandardScaler",
     "StudentT",
     "Uniform",
     "Weibull",
@@ -86,11 +93,14 @@ __all__ = [
     "fit",
     "loglik_curve",
     "loglik_surface",
+    "losses",
     "lrt",
+    "metrics",
     "minimize",
     "objective",
     "optimizers",
     "register_family",
     "schedules",
+    "train_validation_test_split",
     "wilks_drop",
 ]

@@ -11,8 +11,10 @@ import numpy as np
 from .estimation.minimize import History
 
 __all__ = [
+    "activations",
     "compare",
     "fit_diagnostics",
+    "gradient_norms",
     "likelihood_curve",
     "likelihood_surface",
     "loss_curve",
@@ -179,6 +181,57 @@ def loss_curve(fitted, *, ax=None, log_y=False, label="training"):
     ax.set_xlabel("epoch")
     ax.set_ylabel("mean negative log-likelihood")
     ax.set_title("Loss curve")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def gradient_norms(fitted, *, epochs=None, ax=None, log_y=True):
+    """Per-layer gradient norms against depth, one line per epoch: vanishing gradients fall
+    towards the input layer, exploding ones grow.
+
+    ``fitted`` is an MLP estimator (its ``gradient_norms_``) or that DataFrame (rows epochs,
+    columns layers from input to output). ``epochs`` defaults to the first, the middle and
+    the last.
+    """
+    ax = _axes(ax)
+    table = getattr(fitted, "gradient_norms_", fitted)
+    if not hasattr(table, "columns") or len(table) == 0:
+        raise ValueError("expected a fitted MLP estimator or its gradient_norms_ table")
+    if epochs is None:
+        index = list(table.index)
+        epochs = sorted({index[0], index[len(index) // 2], index[-1]})
+    depth = np.arange(1, table.shape[1] + 1)
+    for epoch in epochs:
+        ax.plot(depth, table.loc[epoch].to_numpy(), "o-", ms=4, label=f"epoch {epoch}")
+    if log_y:
+        ax.set_yscale("log")
+    ax.set_xticks(depth, list(table.columns), rotation=45, ha="right")
+    ax.set_xlabel("layer (input to output)")
+    ax.set_ylabel("gradient norm")
+    ax.set_title("Gradient norms by layer")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def activations(
+    names=("sigmoid", "tanh", "relu", "leaky_relu", "swish"), *, derivative=False, ax=None, z=None
+):
+    """Activation functions (or, with ``derivative=True``, their derivatives) over ``z``
+    (default -4..4): where each saturates (derivative near 0) is where gradients vanish."""
+    from .models.neural.activations import get_activation
+
+    ax = _axes(ax)
+    z = np.linspace(-4.0, 4.0, 401) if z is None else np.asarray(z, dtype=np.float64)
+    for name in names:
+        act = get_activation(name)
+        if not act.elementwise:
+            raise ValueError(f"{act.name} is not elementwise; it has no curve f(z)")
+        values = act.derivative(z) if derivative else act.forward(z)
+        ax.plot(z, values, lw=1.5, label=act.name)
+    ax.axhline(0.0, color="grey", lw=0.5)
+    ax.set_xlabel("z")
+    ax.set_ylabel("f'(z)" if derivative else "f(z)")
+    ax.set_title("Activation derivatives" if derivative else "Activations")
     ax.legend(fontsize="small")
     return ax
 

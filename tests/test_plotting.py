@@ -95,6 +95,36 @@ def test_loss_curve_from_an_estimator_like_object():
     assert ax.get_yscale() == "log"
 
 
+def test_gradient_norms_draws_one_line_per_epoch():
+    from loglik.models.neural import MLPClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 3))
+    model = MLPClassifier((4, 4), max_epochs=3, batch_size=16, tol=0, random_state=0)
+    with pytest.warns(ll.ConvergenceWarning):
+        model.fit(X, (X[:, 0] > 0).astype(int))
+    ax = plotting.gradient_norms(model)
+    assert [line.get_label() for line in ax.get_lines()] == ["epoch 1", "epoch 2", "epoch 3"]
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), model.gradient_norms_.iloc[0])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["dense_1", "dense_2", "dense_3"]
+    ax2 = plotting.gradient_norms(model.gradient_norms_, epochs=[2], log_y=False)
+    assert len(ax2.get_lines()) == 1 and ax2.get_yscale() == "linear"
+    with pytest.raises(ValueError, match="gradient_norms_"):
+        plotting.gradient_norms(object())
+
+
+def test_activations_and_derivatives():
+    ax = plotting.activations(["relu", "tanh"])
+    relu, tanh = ax.get_lines()[:2]
+    assert relu.get_label() == "relu" and np.min(relu.get_ydata()) == 0
+    np.testing.assert_allclose(tanh.get_ydata(), np.tanh(tanh.get_xdata()))
+    ax = plotting.activations(["sigmoid"], derivative=True)
+    assert np.max(ax.get_lines()[0].get_ydata()) == pytest.approx(0.25)
+    assert ax.get_ylabel() == "f'(z)"
+    with pytest.raises(ValueError, match="not elementwise"):
+        plotting.activations(["softmax"])
+
+
 # ---------------------------------------------------------------------------------------------
 # Fitted distributions
 # ---------------------------------------------------------------------------------------------

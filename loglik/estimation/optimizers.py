@@ -180,10 +180,27 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Opti
 
     def update(updates, state, params=None, **extra):
         t = state.count + 1
-        mu = [b1 * m + (1 - b1) * g for m, g in zip(state.mu, updates)]
-        nu = [b2 * v + (1 - b2) * g * g for v, g in zip(state.nu, updates)]
-        c1, c2 = 1 - b1**t, 1 - b2**t
-        out = [(m / c1) / (np.sqrt(v / c2) + eps) for m, v in zip(mu, nu)]
+        # u = (m/c1)/(sqrt(v/c2) + eps) = (sqrt(c2)/c1) m/(sqrt(v) + eps sqrt(c2)), computed
+        # with three fresh arrays per block (new m, new v, output) instead of a dozen
+        # temporaries: allocation dominates the cost of the step for large blocks.
+        root_c2 = np.sqrt(1 - b2**t)
+        scale, shifted_eps = root_c2 / (1 - b1**t), eps * root_c2
+        mu, nu, out = [], [], []
+        for m, v, g in zip(state.mu, state.nu, updates):
+            m_new = np.multiply(m, b1, out=np.empty_like(m))
+            u = np.multiply(g, 1 - b1, out=np.empty_like(m))
+            m_new += u
+            v_new = np.multiply(v, b2, out=np.empty_like(v))
+            np.multiply(g, g, out=u)
+            u *= 1 - b2
+            v_new += u
+            np.sqrt(v_new, out=u)
+            u += shifted_eps
+            np.divide(m_new, u, out=u)
+            u *= scale
+            mu.append(m_new)
+            nu.append(v_new)
+            out.append(u)
         return out, AdamState(t, mu, nu)
 
     def init(params):
