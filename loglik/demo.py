@@ -102,8 +102,10 @@ def likelihood_section(out: Path, quick: bool) -> list[str]:
     )
     plotting.profile(gamma, "shape", ax=axes[1], n_points=41 if quick else 101)
     surface_png = _save(fig, out, "likelihood_surface_and_profile.png")
-    ci = gamma.conf_int(method="profile").add_suffix(" (profile)").join(
-        gamma.conf_int(method="wald").add_suffix(" (wald)")
+    ci = (
+        gamma.conf_int(method="profile")
+        .add_suffix(" (profile)")
+        .join(gamma.conf_int(method="wald").add_suffix(" (wald)"))
     )
     return [
         "## Likelihood curves, surfaces and profiles",
