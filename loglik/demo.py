@@ -251,10 +251,80 @@ def optimizer_table_section(out: Path, quick: bool) -> list[str]:
     return lines
 
 
+def neural_section(out: Path, quick: bool) -> list[str]:
+    """An MLP whose head is a heteroscedastic Gaussian likelihood, on Engel's food data."""
+    from .models.neural import MLPRegressor
+
+    engel = data.load("engel")
+    income = engel["income"].to_numpy(dtype=float)
+    food = engel["foodexp"].to_numpy(dtype=float)
+    x_mean, x_sd, y_mean, y_sd = income.mean(), income.std(), food.mean(), food.std()
+    X, y = ((income - x_mean) / x_sd)[:, None], (food - y_mean) / y_sd
+    settings = dict(
+        hidden_layers=(16,),
+        activation="relu",
+        learning_rate=0.01,
+        batch_size=32,
+        max_epochs=60 if quick else 400,
+        early_stopping=True,
+        validation_fraction=0.2,
+        patience=50,
+        random_state=0,
+    )
+    models = {
+        "gaussian": MLPRegressor(likelihood="gaussian", **settings),
+        "heteroscedastic": MLPRegressor(likelihood="heteroscedastic", **settings),
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for model in models.values():
+            model.fit(X, y)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), layout="constrained")
+    plotting.loss_curve(models["heteroscedastic"], ax=axes[0])
+    axes[0].set_title("Heteroscedastic MLP: training and validation NLL")
+    grid = np.linspace(income.min(), income.max(), 300)
+    axes[1].scatter(income, food, s=8, color="grey", alpha=0.6, label="households")
+    for (name, model), colour in zip(models.items(), ("tab:orange", "tab:blue")):
+        params = model.predict_params(((grid - x_mean) / x_sd)[:, None])
+        mu, sigma = params["mu"] * y_sd + y_mean, np.broadcast_to(params["sigma"], grid.shape)
+        sigma = sigma * y_sd
+        axes[1].plot(grid, mu, color=colour, lw=2, label=f"{name}: mean")
+        axes[1].fill_between(
+            grid, mu - 2 * sigma, mu + 2 * sigma, color=colour, alpha=0.15, label=f"{name}: ±2σ"
+        )
+    axes[1].set(
+        xlabel="household income",
+        ylabel="food expenditure",
+        title="Engel's data: predictive mean and ±2σ band",
+    )
+    axes[1].legend(fontsize="small", loc="upper left")
+    png = _save(fig, out, "mlp_heteroscedastic.png")
+    rows = [
+        f"| {name} | {m.n_epochs_} | {m.best_epoch_} | {m.log_likelihood(X, y):.2f} |"
+        for name, m in models.items()
+    ]
+    return [
+        "## A neural network as a likelihood maximiser",
+        "",
+        "Two MLPs (16 ReLU units, Adam, mini-batches of 32, early stopping on a 20% validation "
+        "split) predict food expenditure from income. One has a Gaussian head with a single σ; "
+        "the other predicts σ per household (a softplus-floored second output), so its "
+        "likelihood can follow the noise growing with income:",
+        "",
+        png,
+        "",
+        "| head | epochs | restored epoch | log-likelihood (standardised data) |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+    ]
+
+
 SECTIONS = [
     distributions_section,
     likelihood_section,
     optimizer_paths_section,
+    neural_section,
     optimizer_table_section,
 ]
 
