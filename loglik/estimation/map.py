@@ -54,8 +54,8 @@ from .mle import (
     estimate,
     fit,
     free_of,
+    make_result,
     newton_problem,
-    theta_from,
 )
 from .registry import get_family
 from .result import FitResult
@@ -241,7 +241,12 @@ def fit_map(
     >>> post.params, post.posterior, post.credible_int(0.95)
     """
     cls = get_family(family)
-    data = as_fit_data(x, weights, ndim=2 if cls.multivariate else 1)
+    if cls.multivariate:
+        raise ValueError(
+            f"MAP estimation is not offered for {cls.name} (priors on vectors and "
+            "matrices of a multivariate family)"
+        )
+    data = as_fit_data(x, weights)
     fixed = check_fixed(cls, fixed)
     terms = check_prior(cls, prior, fixed)
     cls._check_data(data, fixed)
@@ -251,30 +256,23 @@ def fit_map(
             "regular (the support depends on the parameters)"
         )
     free = free_of(cls, fixed)
-    conjugate = None
-    if optimizer is None and start is None and terms:
-        conjugate = cls._conjugate(data, fixed, {t.key: t.dist for t in terms})
-    if conjugate is not None:
+    conjugate = cls._conjugate(data, fixed, {t.key: t.dist for t in terms}) if terms else None
+    if conjugate is not None and optimizer is None and start is None:
         est = Estimate(dict(conjugate.mode), "conjugate (closed form)", True, 0, "closed form")
-        path = None
+        path, closed = None, conjugate
     else:
         est, path = _numeric_map(cls, data, fixed, terms, free, optimizer, start, options)
-    theta = theta_from(cls, {**est.values, **fixed})
-    return MAPResult(
+        closed = None
+    return make_result(
+        MAPResult,
         cls,
         data,
-        theta,
         fixed,
-        free,
-        float(cls._loglik_total(data, *theta)),
-        method=est.method,
-        converged=est.converged,
-        n_iter=est.n_iter,
-        message=est.message,
-        optimizer_result=est.result,
-        path=path,
+        est,
+        path,
         terms=terms,
-        conjugate=conjugate,
+        conjugate=closed,
+        laplace_covariance=None if conjugate is None else conjugate.covariance,
     )
 
 
@@ -355,10 +353,11 @@ class MAPResult(FitResult):
     ``aic`` and ``bic`` are those of the likelihood at the MAP, not Bayesian model criteria.
     """
 
-    def __init__(self, *args, terms=(), conjugate=None, **kwargs):
+    def __init__(self, *args, terms=(), conjugate=None, laplace_covariance=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._terms = list(terms)
         self._conjugate = conjugate
+        self._laplace_covariance = laplace_covariance
 
     @property
     def prior(self) -> dict:
@@ -380,28 +379,13 @@ class MAPResult(FitResult):
     def _covariance(self):
         """The Laplace approximation over the free labels."""
         cls = self.family_class
-        labels = cls._labels(self.theta, self.free)
-        if self._conjugate is not None and self._conjugate.covariance is not None:
-            return labels, np.asarray(self._conjugate.covariance, dtype=np.float64), {}
-        boundary = set(cls._boundary(self.theta, self.free))
-        interior = tuple(n for n in self.free if n not in boundary)
-        cov = np.zeros((len(self.free), len(self.free)))
-        details = {}
-        if interior:
-            info = np.atleast_2d(cls._information(self.data, self.theta, interior))
-            _, _, prior_hess = _penalty(cls, self._terms, interior)(self.theta)
-            info = info + prior_hess  # the penalty's Hessian: minus the log-prior's
-            eig = np.linalg.eigvalsh(0.5 * (info + info.T))
-            positive = bool(eig[0] > 1e-12 * max(abs(eig[-1]), 1e-300))
-            inv = np.linalg.inv(info) if positive else np.linalg.pinv(info)
-            idx = [self.free.index(n) for n in interior]
-            cov[np.ix_(idx, idx)] = 0.5 * (inv + inv.T)
-            details = {
-                "hessian_pd": positive,
-                "min_eigenvalue": float(eig[0]),
-                "condition_number": float(eig[-1] / eig[0]) if eig[0] > 0 else np.inf,
-            }
-        return labels, cov, details
+        if self._laplace_covariance is not None:
+            return cls._labels(self.theta, self.free), self._laplace_covariance, {}
+
+        def prior_curvature(names):  # the penalty's Hessian: minus the log-prior's
+            return _penalty(cls, self._terms, names)(self.theta)[2]
+
+        return inference.covariance(cls, self.data, self.theta, self.free, prior_curvature)
 
     @cached_property
     def posterior(self):

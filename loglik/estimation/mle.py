@@ -231,9 +231,15 @@ def fit_data(cls, data: FitData, fixed: dict, *, optimizer=None, start=None, **o
         path = None
     else:
         est, path = _fit_with_optimizer(cls, data, fixed, optimizer, start, options)
+    return make_result(FitResult, cls, data, fixed, est, path)
+
+
+def make_result(result_class, cls, data: FitData, fixed: dict, est: Estimate, path, **extra):
+    """The result object for estimated values ``est`` (the log-likelihood computed unless the
+    estimator already knows it)."""
     theta = theta_from(cls, {**est.values, **fixed})
     loglik = est.loglik if est.loglik is not None else cls._loglik_total(data, *theta)
-    return FitResult(
+    return result_class(
         cls,
         data,
         theta,
@@ -246,6 +252,7 @@ def fit_data(cls, data: FitData, fixed: dict, *, optimizer=None, start=None, **o
         message=est.message,
         optimizer_result=est.result,
         path=path,
+        **extra,
     )
 
 

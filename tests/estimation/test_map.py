@@ -394,3 +394,26 @@ def test_dirichlet_posterior_is_prior_times_likelihood():
         prior.logpdf(post.params["probs"]),
         stats.dirichlet([2.0, 2.0, 3.0]).logpdf(post.params["probs"]),
     )
+
+
+def test_laplace_covariance_of_categorical_probabilities():
+    prior = {"probs": ll.Dirichlet([2.0, 2.0, 3.0])}
+    exact = ll.fit_map(CATEGORIES, "categorical", prior)
+    numeric = ll.fit_map(CATEGORIES, "categorical", prior, optimizer="lbfgs", gtol=1e-10)
+    np.testing.assert_allclose(numeric.cov.to_numpy(), exact.cov.to_numpy(), rtol=1e-4)
+    alpha = np.array([2.0, 2.0, 3.0]) + np.bincount(CATEGORIES.astype(int))
+
+    def log_post(v):  # over the free p_0, p_1
+        p = np.r_[v, 1 - v.sum()]
+        return float(np.sum((alpha - 1) * np.log(p)))
+
+    H = numerical_hessian(log_post, exact.params["probs"][:2])
+    free_cov = np.linalg.inv(-H)
+    np.testing.assert_allclose(exact.cov.to_numpy()[:2, :2], free_cov, rtol=1e-5)
+    assert exact.cov.to_numpy().sum() == pytest.approx(0.0, abs=1e-12)  # the entries sum to 1
+    assert exact.diagnostics["grad_norm"] < 1e-8
+
+
+def test_multivariate_families_are_refused():
+    with pytest.raises(ValueError, match="not offered for multivariate_normal"):
+        ll.fit_map(np.zeros((5, 2)), "multivariate_normal", {})
