@@ -60,11 +60,9 @@ class FitData:
         r""":math:`\sum_i w_i v_i` (per column for 2-D ``values``; ``n v`` for a constant)."""
         if np.ndim(values) == 0:
             return values * self.n
-        if self.w is None:
-            return values.sum(axis=0)
         if values.ndim == 1:
-            return dot(self.w, values)
-        return np.einsum("i,ij->j", self.w, values)
+            return values.sum() if self.w is None else dot(self.w, values)
+        return column_sums(values, self.w)
 
     def chunks(self):
         """``(x_block, w_block)`` pairs of at most :data:`CHUNK` rows."""
@@ -118,6 +116,18 @@ class FitData:
         """Integer data as their distinct values with total weights: exact for any likelihood of
         iid data (each distinct value enters once, weighted by its count), and much smaller."""
         return self.cached("compressed", lambda: _compress(self))
+
+
+def column_sums(values: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+    r""":math:`\sum_i w_i v_{ij}` per column of a 2-D array, as small matrix-vector products over
+    blocks of rows (``values.sum(axis=0)`` on a tall, narrow array is a slow strided reduction;
+    one large product may be split over threads)."""
+    out = np.zeros(values.shape[1])
+    ones = np.ones(min(values.shape[0], _BLAS_SMALL))
+    for lo in range(0, values.shape[0], _BLAS_SMALL):
+        block = values[lo : lo + _BLAS_SMALL]
+        out += (ones[: block.shape[0]] if w is None else w[lo : lo + _BLAS_SMALL]) @ block
+    return out
 
 
 def moments(data: FitData) -> tuple[float, float, float]:
@@ -197,8 +207,8 @@ def as_fit_data(x, weights=None, *, ndim: int = 1) -> FitData:
         raise ValueError(f"x must be {want}, got shape {arr.shape}")
     if arr.shape[0] == 0 or arr.size == 0:
         raise ValueError("x is empty: there is nothing to fit")
-    total = arr.sum(axis=0)
-    finite = math.isfinite(total) if ndim == 1 else bool(np.isfinite(total).all())
+    total = arr.sum()  # NaN or inf anywhere makes it non-finite
+    finite = math.isfinite(total)
     if not finite:
         check_finite_array(arr, "x", ndim=ndim)  # names the first NaN/inf; overflow passes
     w = None
@@ -212,6 +222,6 @@ def as_fit_data(x, weights=None, *, ndim: int = 1) -> FitData:
         if not w.sum() > 0:
             raise ValueError("weights are all zero: there is nothing to fit")
     data = FitData(arr, w)
-    if w is None and finite:
-        data._cache["sum_x"] = total if ndim > 1 else float(total)
+    if w is None and finite and ndim == 1:
+        data._cache["sum_x"] = float(total)
     return data
