@@ -75,7 +75,7 @@ FAMILIES = {
 FIXED = {"binomial": {"n": 10}}
 
 
-def cpu_time(fn, budget=0.5, most=50):
+def cpu_time(fn, budget=1.0, most=200):
     """Best CPU time of ``fn()`` over repeats that fit in about ``budget`` seconds."""
     out = fn()
     t0 = time.process_time()

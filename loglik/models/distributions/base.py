@@ -49,6 +49,7 @@ __all__ = [
     "Param",
     "ProfileProblem",
     "Support",
+    "WithoutQuantiles",
     "check_support",
     "free_params",
     "log_profile",
@@ -681,3 +682,16 @@ def one_parameter_posterior(name: str, posterior) -> Conjugate:
         return {name: (float(lower), float(upper))}
 
     return Conjugate(posterior, {name: float(posterior.mode())}, intervals)
+
+
+class WithoutQuantiles:
+    """A mixin for distributions over several parameters at once (priors such as the Dirichlet):
+    no cdf, survival or quantile function; their marginals have them."""
+
+    def cdf(self, x):
+        raise TypeError(f"the {self.name} distribution has no cdf here; use marginal(...)")
+
+    sf = cdf
+
+    def ppf(self, q):
+        raise TypeError("a multivariate distribution has no quantile function; use marginal(...)")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import Distribution, Param
+from .base import Distribution, Param, WithoutQuantiles
 from .beta import Beta
 
 
-class Dirichlet(Distribution):
+class Dirichlet(WithoutQuantiles, Distribution):
     r"""The Dirichlet distribution over probability vectors :math:`p` (:math:`K` entries, summing
     to one), with concentrations :math:`\alpha_j > 0`:
 
@@ -67,14 +67,6 @@ class Dirichlet(Distribution):
     def dlogpdf(self, p) -> np.ndarray:
         r""":math:`\partial\log p/\partial p_j = (\alpha_j - 1)/p_j` (entries treated as free)."""
         return (self._theta[0] - 1.0) / self._points(p)
-
-    def cdf(self, p):
-        raise TypeError("the Dirichlet has no cdf here; use marginal(j).cdf")
-
-    def ppf(self, q):
-        raise TypeError("a multivariate distribution has no quantile function; use marginal(j)")
-
-    sf = cdf
 
     @staticmethod
     def _sample(rng, shape, alpha):

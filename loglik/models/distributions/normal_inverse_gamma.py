@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import POSITIVE, REAL, Distribution, Param
+from .base import POSITIVE, REAL, Distribution, Param, WithoutQuantiles
 from .inverse_gamma import InverseGamma
 from .student_t import StudentT
 
 
-class NormalInverseGamma(Distribution):
+class NormalInverseGamma(WithoutQuantiles, Distribution):
     r"""The joint conjugate prior of a normal's mean and standard deviation:
     :math:`\sigma^2 \sim \mathrm{InvGamma}(a, b)` and :math:`\mu \mid \sigma \sim
     N(m, \sigma^2/\lambda)`, written as a density over :math:`(\mu, \sigma)` — the normal
@@ -80,14 +80,6 @@ class NormalInverseGamma(Distribution):
         h_ms = 2.0 * lam * (mu - m) / sigma**3
         h_ss = (2.0 * a + 2.0) / sigma**2 - 3.0 * q / sigma**4
         return np.stack([np.stack([h_mm, h_ms], -1), np.stack([h_ms, h_ss], -1)], -2)
-
-    def cdf(self, x):
-        raise TypeError("the normal-inverse-gamma has no cdf here; use marginal(name)")
-
-    def ppf(self, q):
-        raise TypeError("a multivariate distribution has no quantile function; use marginal")
-
-    sf = cdf
 
     @staticmethod
     def _sample(rng, shape, m, lam, a, b):
