@@ -133,10 +133,12 @@ def column_sums(values: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
 def moments(data: FitData) -> tuple[float, float, float]:
     r"""``(W, mean, M2)`` of 1-D data with :math:`M_2 = \sum_i w_i (x_i - \bar x)^2`.
 
-    One pass over memory: each block's mean and sum of squared deviations (the block is in
-    cache for the second look), merged by Chan, Golub & LeVeque's parallel update
-    :math:`M_2 = M_{2,a} + M_{2,b} + \delta^2 W_a W_b / (W_a + W_b)`, which does not cancel
-    when the mean is large against the spread (unlike :math:`\sum x^2 - n\bar x^2`).
+    Unweighted data first try :math:`M_2 = \sum x^2 - (\sum x)^2/n` (two passes without
+    temporaries, the sum kept from validation); when that loses more than three digits to
+    cancellation (the mean large against the spread) — and for weighted data — each block's
+    mean and sum of squared deviations (the block is in cache for the second look) are merged
+    by Chan, Golub & LeVeque's update
+    :math:`M_2 = M_{2,a} + M_{2,b} + \delta^2 W_a W_b / (W_a + W_b)`, which does not cancel.
     """
 
     def compute():
