@@ -4,7 +4,7 @@ Every estimate is the minimiser of a negative log-likelihood, plus a negative lo
 is one. See DESIGN.md for the architecture and the public API.
 """
 
-from . import optimizers, priors, schedules
+from . import data, optimizers, priors, schedules
 from ._validation import ConvergenceWarning
 from .estimation import (
     FitResult,
@@ -29,6 +29,7 @@ from .estimation import (
     register_family,
     wilks_drop,
 )
+from .models import losses, metrics
 from .models.distributions import (
     Bernoulli,
     Beta,
@@ -54,6 +55,8 @@ from .models.distributions import (
     Uniform,
     Weibull,
 )
+from .models.neural import MLPClassifier, MLPRegressor
+from .models.preprocessing import MinMaxScaler, StandardScaler, train_validation_test_split
 
 __version__ = "0.1.0"
 
@@ -78,6 +81,9 @@ __all__ = [
     "LogNormal",
     "Logistic",
     "MAPResult",
+    "MLPClassifier",
+    "MLPRegressor",
+    "MinMaxScaler",
     "MinimizeResult",
     "MultivariateNormal",
     "NegativeBinomial",
@@ -85,6 +91,7 @@ __all__ = [
     "NormalInverseGamma",
     "Objective",
     "Poisson",
+    "StandardScaler",
     "StudentT",
     "Uniform",
     "Weibull",
@@ -93,18 +100,22 @@ __all__ = [
     "check_objective",
     "compare",
     "compare_optimizers",
+    "data",
     "family_names",
     "fit",
     "fit_map",
     "loglik_curve",
     "loglik_surface",
+    "losses",
     "lrt",
     "map_vs_mle",
+    "metrics",
     "minimize",
     "objective",
     "optimizers",
     "priors",
     "register_family",
     "schedules",
+    "train_validation_test_split",
     "wilks_drop",
 ]
