@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -45,12 +46,14 @@ def check_scalar(
     integer: bool = False,
 ):
     """Return ``value`` as a float (or int) after checking it lies in the stated interval."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if type(value) is float or type(value) is int:  # the common case, without the ABC check
+        pass
+    elif isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a real number, got {value!r}")
     if integer and int(value) != value:
         raise ValueError(f"{name} must be an integer, got {value!r}")
     value = int(value) if integer else float(value)
-    if not np.isfinite(value):
+    if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
     too_low = low is not None and (value < low or (value == low and not low_inclusive))
     too_high = high is not None and (value > high or (value == high and not high_inclusive))

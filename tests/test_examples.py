@@ -9,6 +9,7 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 OUTPUTS = {
+    "mle_vs_map.py": ["summaries.txt", "map_vs_mle.csv", "map_vs_mle.png"],
     "optimizers_compared.py": ["optimizers.csv", "rosenbrock_paths.png"],
     "neural_likelihoods.py": ["loss_curves.png", "heteroscedastic_fit.png"],
 }

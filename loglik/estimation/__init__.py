@@ -2,6 +2,7 @@
 
 from . import inference, objective, optimizers, schedules, surface
 from .inference import LRTResult, lrt
+from .map import MAPResult, fit_map, map_vs_mle
 from .minimize import History, IterationInfo, MinimizeResult, compare_optimizers, minimize
 from .mle import compare, fit
 from .objective import (
@@ -24,6 +25,7 @@ __all__ = [
     "IterationInfo",
     "LRTResult",
     "LikelihoodSurface",
+    "MAPResult",
     "MinimizeResult",
     "Objective",
     "Summary",
@@ -34,11 +36,13 @@ __all__ = [
     "compare_optimizers",
     "family_names",
     "fit",
+    "fit_map",
     "get_family",
     "inference",
     "loglik_curve",
     "loglik_surface",
     "lrt",
+    "map_vs_mle",
     "minimize",
     "numerical_gradient",
     "numerical_hessian",

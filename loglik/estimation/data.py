@@ -60,11 +60,9 @@ class FitData:
         r""":math:`\sum_i w_i v_i` (per column for 2-D ``values``; ``n v`` for a constant)."""
         if np.ndim(values) == 0:
             return values * self.n
-        if self.w is None:
-            return values.sum(axis=0)
         if values.ndim == 1:
-            return dot(self.w, values)
-        return np.einsum("i,ij->j", self.w, values)
+            return values.sum() if self.w is None else dot(self.w, values)
+        return column_sums(values, self.w)
 
     def chunks(self):
         """``(x_block, w_block)`` pairs of at most :data:`CHUNK` rows."""
@@ -120,13 +118,27 @@ class FitData:
         return self.cached("compressed", lambda: _compress(self))
 
 
+def column_sums(values: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+    r""":math:`\sum_i w_i v_{ij}` per column of a 2-D array, as small matrix-vector products over
+    blocks of rows (``values.sum(axis=0)`` on a tall, narrow array is a slow strided reduction;
+    one large product may be split over threads)."""
+    out = np.zeros(values.shape[1])
+    ones = np.ones(min(values.shape[0], _BLAS_SMALL))
+    for lo in range(0, values.shape[0], _BLAS_SMALL):
+        block = values[lo : lo + _BLAS_SMALL]
+        out += (ones[: block.shape[0]] if w is None else w[lo : lo + _BLAS_SMALL]) @ block
+    return out
+
+
 def moments(data: FitData) -> tuple[float, float, float]:
     r"""``(W, mean, M2)`` of 1-D data with :math:`M_2 = \sum_i w_i (x_i - \bar x)^2`.
 
-    One pass over memory: each block's mean and sum of squared deviations (the block is in
-    cache for the second look), merged by Chan, Golub & LeVeque's parallel update
-    :math:`M_2 = M_{2,a} + M_{2,b} + \delta^2 W_a W_b / (W_a + W_b)`, which does not cancel
-    when the mean is large against the spread (unlike :math:`\sum x^2 - n\bar x^2`).
+    Unweighted data first try :math:`M_2 = \sum x^2 - (\sum x)^2/n` (two passes without
+    temporaries, the sum kept from validation); when that loses more than three digits to
+    cancellation (the mean large against the spread) — and for weighted data — each block's
+    mean and sum of squared deviations (the block is in cache for the second look) are merged
+    by Chan, Golub & LeVeque's update
+    :math:`M_2 = M_{2,a} + M_{2,b} + \delta^2 W_a W_b / (W_a + W_b)`, which does not cancel.
     """
 
     def compute():
@@ -197,8 +209,8 @@ def as_fit_data(x, weights=None, *, ndim: int = 1) -> FitData:
         raise ValueError(f"x must be {want}, got shape {arr.shape}")
     if arr.shape[0] == 0 or arr.size == 0:
         raise ValueError("x is empty: there is nothing to fit")
-    total = arr.sum(axis=0)
-    finite = math.isfinite(total) if ndim == 1 else bool(np.isfinite(total).all())
+    total = arr.sum()  # NaN or inf anywhere makes it non-finite
+    finite = math.isfinite(total)
     if not finite:
         check_finite_array(arr, "x", ndim=ndim)  # names the first NaN/inf; overflow passes
     w = None
@@ -212,6 +224,6 @@ def as_fit_data(x, weights=None, *, ndim: int = 1) -> FitData:
         if not w.sum() > 0:
             raise ValueError("weights are all zero: there is nothing to fit")
     data = FitData(arr, w)
-    if w is None and finite:
-        data._cache["sum_x"] = total if ndim > 1 else float(total)
+    if w is None and finite and ndim == 1:
+        data._cache["sum_x"] = float(total)
     return data

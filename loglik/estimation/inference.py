@@ -61,11 +61,14 @@ def label_value(cls, theta, param, index) -> float:
         return 0.0
 
 
-def covariance(cls, data: FitData, theta: tuple, free: tuple):
+def covariance(cls, data: FitData, theta: tuple, free: tuple, extra_information=None):
     """``(labels, cov, details)``: the asymptotic covariance over the free labels and what the
-    diagnostics report about the information matrix (eigenvalues, positive definiteness)."""
+    diagnostics report about the information matrix (eigenvalues, positive definiteness).
+
+    ``extra_information(names)`` adds to the information over ``names`` (a prior's curvature:
+    the Laplace approximation of a posterior)."""
     labels = cls._labels(theta, free)
-    given = cls._covariance(data, theta, free)
+    given = None if extra_information else cls._covariance(data, theta, free)
     if given is not None:
         return labels, np.atleast_2d(np.asarray(given, dtype=np.float64)), {}
     boundary = set(cls._boundary(theta, free))
@@ -74,6 +77,8 @@ def covariance(cls, data: FitData, theta: tuple, free: tuple):
     details = {}
     if interior:
         info = np.atleast_2d(cls._information(data, theta, interior))
+        if extra_information is not None:
+            info = info + extra_information(interior)
         eig = np.linalg.eigvalsh(0.5 * (info + info.T))
         positive = bool(eig[0] > 1e-12 * max(abs(eig[-1]), 1e-300))
         inv = np.linalg.inv(info) if positive else np.linalg.pinv(info)

@@ -231,9 +231,15 @@ def fit_data(cls, data: FitData, fixed: dict, *, optimizer=None, start=None, **o
         path = None
     else:
         est, path = _fit_with_optimizer(cls, data, fixed, optimizer, start, options)
+    return make_result(FitResult, cls, data, fixed, est, path)
+
+
+def make_result(result_class, cls, data: FitData, fixed: dict, est: Estimate, path, **extra):
+    """The result object for estimated values ``est`` (the log-likelihood computed unless the
+    estimator already knows it)."""
     theta = theta_from(cls, {**est.values, **fixed})
     loglik = est.loglik if est.loglik is not None else cls._loglik_total(data, *theta)
-    return FitResult(
+    return result_class(
         cls,
         data,
         theta,
@@ -246,6 +252,7 @@ def fit_data(cls, data: FitData, fixed: dict, *, optimizer=None, start=None, **o
         message=est.message,
         optimizer_result=est.result,
         path=path,
+        **extra,
     )
 
 
@@ -275,9 +282,12 @@ def estimate(cls, data: FitData, fixed: dict, start=None, **options) -> Estimate
     )
 
 
-def newton_problem(cls, data: FitData, fixed: dict, start: dict) -> ProfileProblem:
+def newton_problem(cls, data: FitData, fixed: dict, start: dict, penalty=None) -> ProfileProblem:
     r"""Newton on the full likelihood over the free (scalar) parameters, each on its
-    unconstrained scale, with the family's analytic gradient and Hessian."""
+    unconstrained scale, with the family's analytic gradient and Hessian.
+
+    With ``penalty`` (``penalty(theta) -> (R, grad, hess)`` over the free parameters, e.g. a
+    negative log-prior) the objective is the mean NLL plus :math:`R(\theta)/n`."""
     free = free_of(cls, fixed)
     base = list(theta_from(cls, {**start, **fixed}, context=" (start)"))
     pos = [cls.param_names.index(n) for n in free]
@@ -291,10 +301,19 @@ def newton_problem(cls, data: FitData, fixed: dict, start: dict) -> ProfileProbl
         theta = list(base)
         for p, v in zip(pos, values):
             theta[p] = np.float64(v)
-        ll, g, H = cls._totals(data, tuple(theta), 2)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            return _derivatives(tuple(theta))
+
+    def _derivatives(theta):  # a trial point may be extreme: inf/nan there is rejected
+        ll, g, H = cls._totals(data, theta, 2)
         if every:
-            return -ll / W, -np.asarray(g) / W, -H / W
-        return -ll / W, -np.asarray(g)[grad_pos] / W, -H[np.ix_(grad_pos, grad_pos)] / W
+            f, g, H = -ll / W, -np.asarray(g) / W, -H / W
+        else:
+            f, g, H = -ll / W, -np.asarray(g)[grad_pos] / W, -H[np.ix_(grad_pos, grad_pos)] / W
+        if penalty is None:
+            return f, g, H
+        r, gr, Hr = penalty(theta)
+        return f + r / W, g + np.asarray(gr, dtype=np.float64) / W, H + Hr / W
 
     def expand(params):
         return {n: float(t.forward(float(u))) for n, t, u in zip(free, transforms, params)}
@@ -319,8 +338,8 @@ class LikelihoodObjective:
     curvature.
     """
 
-    def __init__(self, cls, data: FitData, fixed: dict, theta0: tuple):
-        self.cls, self.data = cls, data
+    def __init__(self, cls, data: FitData, fixed: dict, theta0: tuple, penalty=None):
+        self.cls, self.data, self.penalty = cls, data, penalty
         self.free = free_of(cls, fixed)
         self._theta = list(theta0)
         self._pos = [cls.param_names.index(n) for n in self.free]
@@ -344,30 +363,41 @@ class LikelihoodObjective:
         return self.data if batch is None else self.data.take(batch)
 
     def value(self, params, batch=None) -> float:
-        data = self._rows(batch)
-        return -float(self.cls._loglik_total(data, *self.theta(params))) / data.n
+        data, theta = self._rows(batch), self.theta(params)
+        f = -float(self.cls._loglik_total(data, *theta)) / data.n
+        return f if self.penalty is None else f + self.penalty(theta)[0] / self.data.n
 
     def value_and_grad(self, params, batch=None):
-        data = self._rows(batch)
-        ll, g, _ = self.cls._totals(data, self.theta(params), 1)
+        data, theta = self._rows(batch), self.theta(params)
+        ll, g, _ = self.cls._totals(data, theta, 1)
+        f = -ll / data.n
+        g_theta = [-np.asarray(g[j], dtype=np.float64) / data.n for j in self._grad_pos]
+        if self.penalty is not None:
+            r, gr, _ = self.penalty(theta)
+            f += r / self.data.n
+            g_theta = [gj + np.asarray(rj) / self.data.n for gj, rj in zip(g_theta, gr)]
         grads = [
-            -np.asarray(t.vjp(u, np.asarray(g[j], dtype=np.float64)), dtype=np.float64) / data.n
-            for t, u, j in zip(self.transforms, params, self._grad_pos)
+            np.asarray(t.vjp(u, gj), dtype=np.float64)
+            for t, u, gj in zip(self.transforms, params, g_theta)
         ]
-        return -ll / data.n, grads
+        return f, grads
 
     def hessian(self, params, batch=None):
-        data = self._rows(batch)
-        _ll, g, H = self.cls._totals(data, self.theta(params), 2)
+        data, theta = self._rows(batch), self.theta(params)
+        _, g, H = self.cls._totals(data, theta, 2)
         idx = self._grad_pos
         g = -np.asarray(g, dtype=np.float64)[idx] / data.n
         H = -H[np.ix_(idx, idx)] / data.n
+        if self.penalty is not None:
+            _, gr, Hr = self.penalty(theta)
+            g = g + np.asarray(gr, dtype=np.float64) / self.data.n
+            H = H + Hr / self.data.n
         d1 = np.array([float(t.derivative(u)) for t, u in zip(self.transforms, params)])
         d2 = np.array([float(t.second_derivative(u)) for t, u in zip(self.transforms, params)])
         return d1[:, None] * H * d1[None, :] + np.diag(g * d2)
 
 
-def _fit_with_optimizer(cls, data, fixed, optimizer, start, options):
+def _fit_with_optimizer(cls, data, fixed, optimizer, start, options, penalty=None):
     if not cls.regular:
         raise ValueError(
             f"the {cls.name} likelihood is not differentiable at its maximum (the support "
@@ -377,13 +407,12 @@ def _fit_with_optimizer(cls, data, fixed, optimizer, start, options):
     if not free_of(cls, fixed):
         raise ValueError("every parameter is fixed: there is nothing for the optimizer to do")
     theta0 = theta_from(cls, {**cls._start(data, fixed), **(start or {}), **fixed})
-    obj = LikelihoodObjective(cls, data, fixed, theta0)
+    obj = LikelihoodObjective(cls, data, fixed, theta0, penalty)
     res = minimize(obj, obj.unconstrain(theta0), optimizer, **{"record_params": True, **options})
     theta = obj.theta(res.params)
     values = {n: _as_value(theta[p]) for n, p in zip(obj.free, obj._pos)}
-    est = Estimate(
-        values, res.optimizer, res.converged, res.n_iter, res.message, res, -res.value * data.n
-    )
+    loglik = -res.value * data.n if penalty is None else None
+    est = Estimate(values, res.optimizer, res.converged, res.n_iter, res.message, res, loglik)
     return est, _path_frame(cls, obj, res)
 
 
@@ -404,7 +433,7 @@ def _path_frame(cls, obj: LikelihoodObjective, res) -> pd.DataFrame | None:
         theta = obj.theta(unflatten(flat, like))
         rows.append([_entry(theta, cls, param, index) for _, param, index, _ in labels])
     frame = pd.DataFrame(rows, columns=[label for label, *_ in labels])
-    frame["loglik"] = -h.value * obj.data.n
+    frame["loglik" if obj.penalty is None else "log_posterior"] = -h.value * obj.data.n
     frame["grad_norm"] = h.grad_norm
     frame.index.name = "iteration"
     return frame

@@ -20,6 +20,7 @@ and ``hessian(params, batch=None)``: the Hessian over the flattened parameters, 
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -99,7 +100,7 @@ def unflatten(vector: np.ndarray, like: Params) -> Params:
     out, start = [], 0
     for p in like:
         stop = start + p.size
-        out.append(np.reshape(vector[start:stop], p.shape))
+        out.append(vector[start:stop].reshape(p.shape))
         start = stop
     if start != vector.size:
         raise ValueError(f"vector has {vector.size} entries, params need {start}")
@@ -509,6 +510,17 @@ class TransformedObjective:
         return jac[:, None] * H * jac[None, :] + np.diag(curv)
 
 
+def _scalar_transform(t: Transform, v: float) -> tuple[float, float, float]:
+    """``(T(v), T'(v), T''(v))`` for one float: the log and identity scales in plain floats
+    (the hot path of small Newton problems), any other transform through its methods."""
+    if type(t) is Log:
+        e = math.exp(v)
+        return e, e, e
+    if type(t) is Identity:
+        return v, 1.0, 0.0
+    return float(t.forward(v)), float(t.derivative(v)), float(t.second_derivative(v))
+
+
 class SmoothObjective:
     r"""An objective over unconstrained scalars from one function that gives the value, gradient
     and Hessian over the constrained parameters.
@@ -540,12 +552,12 @@ class SmoothObjective:
         return np.array([float(t.forward(float(u))) for t, u in zip(self.transforms, params)])
 
     def _at(self, params):
-        key = tuple(float(p) for p in params)
+        key = tuple(map(float, params))
         if key != self._key:
             k = len(key)
             theta, d1, d2 = np.empty(k), np.empty(k), np.empty(k)
             for j, (t, v) in enumerate(zip(self.transforms, key)):
-                theta[j], d1[j], d2[j] = t.forward(v), t.derivative(v), t.second_derivative(v)
+                theta[j], d1[j], d2[j] = _scalar_transform(t, v)
             f, g, H = self.derivatives(theta)
             g = np.asarray(g, dtype=np.float64)
             H = np.asarray(H, dtype=np.float64) * (d1[:, None] * d1[None, :])

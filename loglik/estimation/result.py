@@ -368,11 +368,17 @@ class Summary:
     def __str__(self):
         i = self.info
         head = [
-            f"{i['family']} maximum likelihood ({i['method']}"
+            f"{i['family']} {i.get('estimator', 'maximum likelihood')} ({i['method']}"
             f"{', converged' if i['converged'] else ', NOT converged'})",
             f"n = {i['n']:g}   k = {i['k']}   loglik = {i['loglik']:.6g}",
-            f"AIC = {i['AIC']:.6g}   AICc = {i['AICc']:.6g}   BIC = {i['BIC']:.6g}",
         ]
+        if "log_posterior" in i:
+            head.append(
+                f"log-posterior = {i['log_posterior']:.6g}   log-prior = {i['log_prior']:.6g}"
+                f"   posterior: {i['posterior']}"
+            )
+        else:
+            head.append(f"AIC = {i['AIC']:.6g}   AICc = {i['AICc']:.6g}   BIC = {i['BIC']:.6g}")
         if i["fixed"]:
             head.append("fixed: " + ", ".join(f"{k} = {_show(v)}" for k, v in i["fixed"].items()))
         body = self.table.to_string(float_format=lambda v: f"{v:.6g}")

@@ -235,3 +235,15 @@ def test_accepts_lists_integers_and_pandas():
 def test_bad_input_is_a_clear_value_error(x, family, kwargs, match):
     with pytest.raises(ValueError, match=match):
         ll.fit(x, family, **kwargs)
+
+
+def test_moments_do_not_cancel_when_the_mean_dwarfs_the_spread():
+    x = 1e9 + RNG.normal(0.0, 1e-3, 1000)
+    res = ll.fit(x, "normal")
+    assert res.params["sigma"] == pytest.approx(x.std(), rel=1e-6)
+    w = RNG.integers(1, 3, 1000).astype(float)
+    weighted = ll.fit(x, "normal", weights=w)
+    mean = np.average(x, weights=w)
+    assert weighted.params["sigma"] == pytest.approx(
+        np.sqrt(np.average((x - mean) ** 2, weights=w)), rel=1e-6
+    )

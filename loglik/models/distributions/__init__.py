@@ -1,7 +1,8 @@
 """Distribution families: one small class per module over a shared base.
 
 Every family registers itself by name (``loglik.fit(x, "gamma")``); the classes are also what
-priors are built from (``loglik.Normal(0, 10)``).
+priors are built from (``loglik.Normal(0, 10)``). ``Dirichlet``, ``NormalInverseGamma`` and
+``Flat`` are priors only (not families to fit).
 """
 
 from .base import Distribution, Param, Support
@@ -10,15 +11,19 @@ from .beta import Beta
 from .binomial import Binomial
 from .categorical import Categorical
 from .cauchy import Cauchy
+from .dirichlet import Dirichlet
 from .exponential import Exponential
+from .flat import Flat
 from .gamma import Gamma
 from .geometric import Geometric
+from .inverse_gamma import InverseGamma
 from .laplace import Laplace
 from .logistic import Logistic
 from .lognormal import LogNormal
 from .multivariate_normal import MultivariateNormal
 from .negative_binomial import NegativeBinomial
 from .normal import Normal
+from .normal_inverse_gamma import NormalInverseGamma
 from .poisson import Poisson
 from .student_t import StudentT
 from .uniform import Uniform
@@ -45,6 +50,7 @@ FAMILIES = {
         Geometric,
         Categorical,
         MultivariateNormal,
+        InverseGamma,
     )
 }
 
@@ -55,16 +61,20 @@ __all__ = [
     "Binomial",
     "Categorical",
     "Cauchy",
+    "Dirichlet",
     "Distribution",
     "Exponential",
+    "Flat",
     "Gamma",
     "Geometric",
+    "InverseGamma",
     "Laplace",
     "LogNormal",
     "Logistic",
     "MultivariateNormal",
     "NegativeBinomial",
     "Normal",
+    "NormalInverseGamma",
     "Param",
     "Poisson",
     "StudentT",

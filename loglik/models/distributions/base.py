@@ -32,6 +32,7 @@ from scipy import special
 
 from ..._validation import check_random_state
 from ...estimation.data import CHUNK, FitData, dot, first_bad
+from ...estimation.map import Conjugate
 from ...estimation.mle import ProfileProblem
 from ...estimation.objective import Identity, Log, Logit, SmoothObjective
 from ...estimation.registry import register_family
@@ -48,10 +49,12 @@ __all__ = [
     "Param",
     "ProfileProblem",
     "Support",
+    "WithoutQuantiles",
     "check_support",
     "free_params",
     "log_profile",
     "no_mle",
+    "one_parameter_posterior",
     "refine_discrete_ppf",
     "require_spread",
     "trigamma",
@@ -374,6 +377,11 @@ class Distribution:
         """The standard deviation."""
         return _scalar(np.sqrt(self._var(*self._theta)))
 
+    def support_bounds(self) -> tuple[float, float]:
+        """The support's lower and upper ends (for a batch: the widest)."""
+        low, high = self._bounds(*self._theta)
+        return float(np.min(low)), float(np.max(high))
+
     def dlogpdf(self, x) -> np.ndarray:
         r""":math:`\partial\log p(x)/\partial x` (continuous families; what a prior contributes to
         the gradient of a log-posterior)."""
@@ -568,6 +576,13 @@ class Distribution:
 
     _exact_conf_int = None  # families with exact intervals define (data, theta, free, level)
 
+    @classmethod
+    def _conjugate(cls, data, fixed: dict, prior: dict):
+        """The closed-form posterior (a :class:`~loglik.estimation.map.Conjugate`) when ``prior``
+        (parameter name or tuple of names -> distribution) is conjugate to the family, else
+        None (the MAP is then found numerically)."""
+        return None
+
 
 def _scalar(v):
     v = np.asarray(v, dtype=np.float64)
@@ -655,3 +670,28 @@ def log_profile(derivatives, start: float, expand, label: str) -> ProfileProblem
     return ProfileProblem(
         SmoothObjective(derivatives, ["log"]), [np.array(np.log(start))], expand, label
     )
+
+
+def one_parameter_posterior(name: str, posterior) -> Conjugate:
+    """The conjugate result for a single parameter whose posterior is ``posterior``: its mode
+    and equal-tailed credible intervals."""
+
+    def intervals(level):
+        a = 0.5 * (1.0 - level)
+        lower, upper = posterior.ppf(np.array([a, 1.0 - a]))
+        return {name: (float(lower), float(upper))}
+
+    return Conjugate(posterior, {name: float(posterior.mode())}, intervals)
+
+
+class WithoutQuantiles:
+    """A mixin for distributions over several parameters at once (priors such as the Dirichlet):
+    no cdf, survival or quantile function; their marginals have them."""
+
+    def cdf(self, x):
+        raise TypeError(f"the {self.name} distribution has no cdf here; use marginal(...)")
+
+    sf = cdf
+
+    def ppf(self, q):
+        raise TypeError("a multivariate distribution has no quantile function; use marginal(...)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import PROBABILITY, Distribution, Param, Support
+from .base import PROBABILITY, Distribution, Param, Support, one_parameter_posterior
 
 
 def clopper_pearson(successes: float, trials: float, level: float) -> tuple[float, float]:
@@ -18,6 +18,16 @@ def clopper_pearson(successes: float, trials: float, level: float) -> tuple[floa
         stats.beta.ppf(1 - a / 2, successes + 1, trials - successes) if successes < trials else 1.0
     )
     return float(lower), float(upper)
+
+
+def beta_posterior(prior, successes, failures):
+    """The Beta posterior of a probability ``p`` under a Beta prior (None for other priors)."""
+    from .beta import Beta
+
+    if set(prior) != {"p"} or not isinstance(prior["p"], Beta):
+        return None
+    a, b = (float(v) for v in prior["p"]._theta)
+    return one_parameter_posterior("p", Beta(a + successes, b + failures))
 
 
 class Bernoulli(Distribution):
@@ -90,3 +100,8 @@ class Bernoulli(Distribution):
     @classmethod
     def _exact_conf_int(cls, data, theta, free, level):
         return {"p": clopper_pearson(data.sum_x(), data.n, level)} if "p" in free else {}
+
+    @classmethod
+    def _conjugate(cls, data, fixed, prior):
+        """Beta(a, b) on p -> Beta(a + successes, b + failures)."""
+        return beta_posterior(prior, data.sum_x(), data.n - data.sum_x())

@@ -111,7 +111,7 @@ class Beta(Distribution):
 
     @classmethod
     def _totals(cls, data, theta, order=2):
-        a, b = float(theta[0]), float(theta[1])
+        a, b = np.float64(theta[0]), np.float64(theta[1])
         s1, s2 = cls._log_sums(data)
         W, common = data.n, special.digamma(a + b)
         grad = [s1 - W * (special.digamma(a) - common), s2 - W * (special.digamma(b) - common)]

@@ -14,7 +14,7 @@ from .base import (
     check_support,
     refine_discrete_ppf,
 )
-from .bernoulli import clopper_pearson
+from .bernoulli import beta_posterior, clopper_pearson
 
 
 class Binomial(Distribution):
@@ -102,6 +102,12 @@ class Binomial(Distribution):
     def _start(cls, data, fixed):
         p = (data.sum_x() + 0.5) / (fixed["n"] * data.n + 1.0)
         return {"p": fixed.get("p", float(p))}
+
+    @classmethod
+    def _conjugate(cls, data, fixed, prior):
+        """Beta(a, b) on p -> Beta(a + successes, b + failures) over all n W trials."""
+        successes = data.sum_x()
+        return beta_posterior(prior, successes, fixed["n"] * data.n - successes)
 
     @classmethod
     def _exact_conf_int(cls, data, theta, free, level):

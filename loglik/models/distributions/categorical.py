@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from ...estimation.map import Conjugate
 from ...estimation.objective import Simplex
 from .base import Distribution, Param, Support, check_support
 
@@ -167,6 +168,38 @@ class Categorical(Distribution):
         if "probs" not in free:
             return []
         return [(f"probs[{j}]", "probs", (j,), "logit") for j in range(theta[0].size)]
+
+    @classmethod
+    def _conjugate(cls, data, fixed, prior):
+        r"""Dirichlet(alpha) on probs -> Dirichlet(alpha + counts), K = the prior's length. The
+        Laplace covariance of the log-posterior over the free :math:`p_0..p_{K-2}`, mapped to
+        all K entries (:math:`p_{K-1} = 1 - \sum`)."""
+        from .dirichlet import Dirichlet
+
+        if set(prior) != {"probs"} or not isinstance(prior["probs"], Dirichlet):
+            return None
+        alpha = prior["probs"]._theta[0]
+        check_support(cls, data, Support(0.0, alpha.size - 1.0, False, False, True))
+        posterior = Dirichlet(alpha + cls._counts(data, alpha.size))
+        mode = posterior.mode()
+        post_alpha = posterior._theta[0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            curvature = (post_alpha - 1.0) / mode**2
+        interior = np.isfinite(curvature)
+        jac = np.vstack([np.eye(alpha.size - 1), -np.ones(alpha.size - 1)])
+        cov = np.zeros((alpha.size, alpha.size))
+        if interior.all():
+            info = np.diag(curvature[:-1]) + curvature[-1]
+            cov = jac @ np.linalg.inv(info) @ jac.T
+
+        def intervals(level):
+            a = 0.5 * (1.0 - level)
+            return {
+                f"probs[{j}]": tuple(float(v) for v in posterior.marginal(j).ppf([a, 1.0 - a]))
+                for j in range(alpha.size)
+            }
+
+        return Conjugate(posterior, {"probs": mode}, intervals, cov)
 
     @classmethod
     def _n_free(cls, theta, free):

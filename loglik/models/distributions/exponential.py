@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import POSITIVE, Distribution, Param, Support, no_mle
+from .base import POSITIVE, Distribution, Param, Support, no_mle, one_parameter_posterior
 
 
 class Exponential(Distribution):
@@ -86,6 +86,17 @@ class Exponential(Distribution):
         return {"scale": float(mean)}
 
     _start = _closed_form
+
+    @classmethod
+    def _conjugate(cls, data, fixed, prior):
+        """InverseGamma(a, b) on the scale -> InverseGamma(a + n, b + sum(x)) (a Gamma prior
+        on the rate 1/scale is this prior on the scale)."""
+        from .inverse_gamma import InverseGamma
+
+        if set(prior) != {"scale"} or not isinstance(prior["scale"], InverseGamma):
+            return None
+        a, b = (float(v) for v in prior["scale"]._theta)
+        return one_parameter_posterior("scale", InverseGamma(a + data.n, b + data.sum_x()))
 
     @classmethod
     def _exact_conf_int(cls, data, theta, free, level):

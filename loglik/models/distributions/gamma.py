@@ -113,7 +113,7 @@ class Gamma(Distribution):
 
     @classmethod
     def _totals(cls, data, theta, order=2):
-        a, s = float(theta[0]), float(theta[1])
+        a, s = np.float64(theta[0]), np.float64(theta[1])
         W, Sx, SL = data.n, data.sum_x(), data.sum_log()
         ll = cls._loglik_total(data, a, s)
         grad = [SL - W * (special.digamma(a) + np.log(s)), Sx / s**2 - W * a / s]

@@ -75,5 +75,12 @@ class Geometric(Distribution):
         return {} if "p" in fixed else {"p": float(1.0 / data.mean())}
 
     @classmethod
+    def _conjugate(cls, data, fixed, prior):
+        """Beta(a, b) on p -> Beta(a + n, b + sum(x) - n): n successes, sum(x) - n failures."""
+        from .bernoulli import beta_posterior
+
+        return beta_posterior(prior, data.n, data.sum_x() - data.n)
+
+    @classmethod
     def _start(cls, data, fixed):
         return {"p": fixed.get("p", float(data.n / (data.sum_x() + 0.5)))}

@@ -22,6 +22,16 @@ def duplication_matrix(d: int) -> np.ndarray:
     return D
 
 
+def _cross_products(data, center) -> np.ndarray:
+    r""":math:`\sum_i w_i (x_i - c)(x_i - c)^T`, block by block."""
+    d = data.x.shape[1]
+    out = np.zeros((d, d))
+    for xb, wb in data.chunks():
+        r = xb if center is None else xb - center
+        out += (r if wb is None else r * wb[:, None]).T @ r
+    return out
+
+
 class MultivariateNormal(Distribution):
     r"""The multivariate normal distribution :math:`N_d(\mu, \Sigma)` (one mean vector and one
     covariance matrix; data are rows of a 2-D array).
@@ -61,7 +71,7 @@ class MultivariateNormal(Distribution):
             )
         if not np.all(np.isfinite(mean)) or not np.all(np.isfinite(cov)):
             raise ValueError(f"multivariate_normal{context}: mean and cov must be finite")
-        if not np.allclose(cov, cov.T, rtol=1e-10, atol=1e-12):
+        if np.abs(cov - cov.T).max() > 1e-10 * np.abs(cov).max() + 1e-12:
             raise ValueError(f"multivariate_normal{context}: cov must be symmetric")
         try:
             np.linalg.cholesky(cov)
@@ -170,11 +180,12 @@ class MultivariateNormal(Distribution):
         def compute():
             W = data.n
             mean = data.sum_x() / W
-            S = np.zeros((mean.size, mean.size))
-            for xb, wb in data.chunks():
-                r = xb - mean
-                S += (r if wb is None else r * wb[:, None]).T @ r
-            return W, mean, S / W
+            second = _cross_products(data, None) / W  # sum w x x^T / W, no temporaries
+            S = second - np.outer(mean, mean)
+            if np.all(np.diag(S) > 1e-3 * np.diag(second)):
+                return W, mean, 0.5 * (S + S.T)
+            # the mean is large against the spread: centre first (no cancellation)
+            return W, mean, _cross_products(data, mean) / W
 
         return data.cached("scatter", compute)
 

@@ -6,7 +6,16 @@ import numpy as np
 from scipy import special
 
 from ...estimation.data import moments
-from .base import POSITIVE, REAL, Distribution, Param, no_mle, require_spread
+from ...estimation.map import Conjugate
+from .base import (
+    POSITIVE,
+    REAL,
+    Distribution,
+    Param,
+    no_mle,
+    one_parameter_posterior,
+    require_spread,
+)
 
 _LOG_2PI = np.log(2.0 * np.pi)
 
@@ -125,6 +134,26 @@ class Normal(Distribution):
         if "sigma" in free and "mu" in free and W > 1:
             return {"sigma": float(theta[1]) * np.sqrt(W / (W - 1.0))}
         return {}
+
+    @classmethod
+    def _conjugate(cls, data, fixed, prior):
+        """Normal on mu with sigma fixed -> Normal; NormalInverseGamma on (mu, sigma) -> NIG."""
+        from .normal_inverse_gamma import NormalInverseGamma
+
+        W, mean, M2 = moments(data)
+        if set(prior) == {"mu"} and "sigma" in fixed and isinstance(prior["mu"], Normal):
+            m0, s0 = (float(v) for v in prior["mu"]._theta)
+            precision = 1.0 / s0**2 + W / fixed["sigma"] ** 2
+            center = (m0 / s0**2 + W * mean / fixed["sigma"] ** 2) / precision
+            return one_parameter_posterior("mu", Normal(center, np.sqrt(1.0 / precision)))
+        joint = prior.get(("mu", "sigma"))
+        if set(prior) == {("mu", "sigma")} and isinstance(joint, NormalInverseGamma):
+            posterior = joint.update(W, mean, M2)
+            mode = posterior.mode()
+            return Conjugate(
+                posterior, {"mu": float(mode[0]), "sigma": float(mode[1])}, posterior.interval
+            )
+        return None
 
     @classmethod
     def _exact_conf_int(cls, data, theta, free, level):

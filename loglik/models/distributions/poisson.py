@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import NONNEGATIVE, Distribution, Param, Support, refine_discrete_ppf
+from .base import (
+    NONNEGATIVE,
+    Distribution,
+    Param,
+    Support,
+    one_parameter_posterior,
+    refine_discrete_ppf,
+)
 
 
 class Poisson(Distribution):
@@ -74,6 +81,17 @@ class Poisson(Distribution):
         return {} if "rate" in fixed else {"rate": float(data.mean())}
 
     _start = _closed_form
+
+    @classmethod
+    def _conjugate(cls, data, fixed, prior):
+        """Gamma(shape a, scale s) on the rate -> Gamma(a + sum(x), s/(1 + n s))."""
+        from .gamma import Gamma
+
+        if set(prior) != {"rate"} or not isinstance(prior["rate"], Gamma):
+            return None
+        shape, scale = (float(v) for v in prior["rate"]._theta)
+        posterior = Gamma(shape + data.sum_x(), scale / (1.0 + data.n * scale))
+        return one_parameter_posterior("rate", posterior)
 
     @classmethod
     def _exact_conf_int(cls, data, theta, free, level):

@@ -67,6 +67,11 @@ CASES = {
         ll.Categorical([0.2, 0.5, 0.3]),
         stats.rv_discrete(values=([0, 1, 2], [0.2, 0.5, 0.3])),
     ),
+    "inverse_gamma": Case(
+        ll.InverseGamma(3.0, 2.0),
+        stats.invgamma(3.0, scale=2.0),
+        scipy_fit=_scipy_fit(stats.invgamma, floc=0),
+    ),
     "multivariate_normal": Case(
         ll.MultivariateNormal([1.0, -1.0], [[2.0, 0.5], [0.5, 1.0]]),
         stats.multivariate_normal([1.0, -1.0], [[2.0, 0.5], [0.5, 1.0]]),

@@ -3,7 +3,7 @@ agreement, score and information against finite differences and quadrature, fits
 
 import numpy as np
 import pytest
-from scipy import integrate
+from scipy import integrate, stats
 
 import loglik as ll
 from loglik.estimation.objective import check_gradient, check_hessian
@@ -442,3 +442,64 @@ def test_modes():
         ll.Beta(0.5, 0.5).mode()
     with pytest.raises(ValueError, match="unbounded"):
         ll.Gamma(0.5, 1.0).mode()
+
+
+def test_dirichlet():
+    d = ll.Dirichlet([2.0, 3.0, 5.0])
+    ref = stats.dirichlet([2.0, 3.0, 5.0])
+    p = d.sample(4, 0)
+    assert p.shape == (4, 3) and np.allclose(p.sum(axis=1), 1.0)
+    np.testing.assert_allclose(d.logpdf(p), [ref.logpdf(row) for row in p], rtol=1e-12)
+    np.testing.assert_allclose(d.mean(), ref.mean())
+    np.testing.assert_allclose(d.var(), ref.var())
+    np.testing.assert_allclose(d.covariance(), np.cov(d.sample(200_000, 1).T), atol=2e-4)
+    np.testing.assert_allclose(d.mode(), [1 / 7, 2 / 7, 4 / 7])
+    assert d.marginal(2).params == {"a": 5.0, "b": 5.0}
+    assert d.logpdf([0.5, 0.6, -0.1]) == -np.inf
+    with pytest.raises(ValueError, match="3 entries"):
+        d.logpdf([0.5, 0.5])
+    with pytest.raises(TypeError, match="quantile"):
+        d.ppf(0.5)
+    v = np.array([0.2, 0.3, 0.5])  # the gradient treats the entries as free
+    alpha = d.params["alpha"]
+    check = check_gradient(lambda u: ll.Dirichlet._logpdf(u, alpha), d.dlogpdf, v)
+    assert check.ok, str(check)
+
+
+def test_normal_inverse_gamma():
+    d = ll.NormalInverseGamma(1.0, 2.0, 3.0, 4.0)
+    points = d.sample(5, 0)
+    assert points.shape == (5, 2) and np.all(points[:, 1] > 0)
+    for mu, sigma in points:
+        manual = (
+            stats.norm.logpdf(mu, 1.0, sigma / np.sqrt(2.0))
+            + stats.invgamma.logpdf(sigma**2, 3.0, scale=4.0)
+            + np.log(2 * sigma)
+        )
+        assert d.logpdf([mu, sigma]) == pytest.approx(manual, rel=1e-12)
+        g = check_gradient(d.logpdf, d.dlogpdf, [mu, sigma])
+        assert g.ok, str(g)
+        h = check_hessian(d.logpdf, d.d2logpdf, [mu, sigma], grad=d.dlogpdf)
+        assert h.ok, str(h)
+    draws = d.sample(200_000, 1)
+    assert draws[:, 0].mean() == pytest.approx(d.mean()[0], abs=0.01)
+    assert draws[:, 1].mean() == pytest.approx(d.mean()[1], rel=0.01)
+    assert draws[:, 0].var() == pytest.approx(d.var()[0], rel=0.02)
+    assert draws[:, 1].var() == pytest.approx(d.var()[1], rel=0.03)
+    grid_mu, grid_sigma = np.meshgrid(np.linspace(0.5, 1.5, 201), np.linspace(0.5, 1.5, 201))
+    values = d.logpdf(np.stack([grid_mu, grid_sigma], -1))
+    i = np.unravel_index(np.argmax(values), values.shape)
+    np.testing.assert_allclose(d.mode(), [grid_mu[i], grid_sigma[i]], atol=0.006)
+    lo, hi = d.interval(0.9)["sigma"]
+    assert np.mean((draws[:, 1] > lo) & (draws[:, 1] < hi)) == pytest.approx(0.9, abs=0.005)
+    assert d.logpdf([0.0, -1.0]) == -np.inf
+    with pytest.raises(ValueError, match="pairs"):
+        d.logpdf([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="marginal must be"):
+        d.marginal("sigma")
+
+
+def test_flat_prior():
+    flat = ll.priors.Flat()
+    assert flat.logpdf(3.0) == 0.0 and flat.dlogpdf(-2.0) == 0.0 and repr(flat) == "Flat()"
+    assert flat.support_bounds() == (-np.inf, np.inf)

@@ -1,0 +1,543 @@
+r"""Maximum a posteriori (MAP) estimation: :func:`fit_map` and :func:`map_vs_mle`.
+
+The MAP estimate maximises the log-posterior, i.e. minimises the mean negative log-likelihood
+plus the negative log-prior divided by n (the penalty, in DESIGN.md's convention):
+
+.. math:: \hat\theta_{\text{MAP}} = \arg\min_\theta\
+          -\frac1n\sum_i w_i\log p(x_i\mid\theta) - \frac1n\log\pi(\theta).
+
+**The MAP depends on the parametrisation**: a density changes by the Jacobian when the parameter
+is transformed, so the mode of :math:`\sigma` is not the square root of the mode of
+:math:`\sigma^2`. loglik always uses the family's documented parameters (``sigma``, ``scale``,
+``p``...): each prior is a density over that parameter (the normal-inverse-gamma is written over
+:math:`(\mu, \sigma)` for that reason).
+
+Conjugate pairs are solved in closed form and carry the exact posterior:
+
+============================ ============================ ===================================
+likelihood                   prior                        posterior
+============================ ============================ ===================================
+normal ``mu`` (sigma fixed)  ``Normal``                   ``Normal``
+normal ``(mu, sigma)``       ``NormalInverseGamma``       ``NormalInverseGamma``
+bernoulli / binomial ``p``   ``Beta``                     ``Beta``
+geometric ``p``              ``Beta``                     ``Beta``
+poisson ``rate``             ``Gamma``                    ``Gamma``
+exponential ``scale``        ``InverseGamma``             ``InverseGamma``
+categorical ``probs``        ``Dirichlet``                ``Dirichlet``
+============================ ============================ ===================================
+
+Everything else is solved numerically: Newton (analytic likelihood and prior derivatives) on the
+unconstrained parameters, or any shared optimizer with ``optimizer=``. Standard errors come from
+the Laplace approximation, :math:`\mathrm{Cov} \approx (-\nabla^2\log p(\theta\mid x))^{-1}` at
+the MAP; credible intervals are exact (equal-tailed quantiles of the posterior) where the pair
+is conjugate, Laplace otherwise.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import cached_property
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .._validation import ConvergenceWarning, check_choice, check_scalar
+from . import inference
+from .data import as_fit_data
+from .minimize import minimize
+from .mle import (
+    NEWTON_OPTIONS,
+    Estimate,
+    _fit_with_optimizer,
+    check_fixed,
+    estimate,
+    fit,
+    free_of,
+    make_result,
+    newton_problem,
+)
+from .registry import get_family
+from .result import FitResult
+
+__all__ = ["Conjugate", "MAPResult", "PriorTerm", "fit_map", "map_vs_mle"]
+
+
+class Conjugate(NamedTuple):
+    """A closed-form posterior, as a family's ``_conjugate`` hook returns it: the exact
+    ``posterior`` distribution, its ``mode`` (the MAP, name -> value, in the family's
+    parameters), ``intervals(level)`` (label -> equal-tailed credible interval) and, for vector
+    parameters, the Laplace ``covariance`` over the labels."""
+
+    posterior: Any
+    mode: dict
+    intervals: Any
+    covariance: Any = None
+
+
+class PriorTerm(NamedTuple):
+    """A prior on one parameter, or a joint prior on several (``names`` in its own order)."""
+
+    names: tuple
+    dist: Any
+
+    @property
+    def key(self):
+        return self.names[0] if len(self.names) == 1 else self.names
+
+
+# --------------------------------------------------------------------------------------------
+# Priors: checks and the penalty they define
+# --------------------------------------------------------------------------------------------
+
+
+def check_prior(cls, prior, fixed: dict) -> list[PriorTerm]:
+    """Validate ``prior`` against the family; return its terms (see :func:`fit_map`)."""
+    if prior is None:
+        return []
+    if not isinstance(prior, dict):
+        raise ValueError(f"prior must be a dict {{parameter: distribution}}, got {prior!r}")
+    terms, seen = [], set()
+    for key, dist in prior.items():
+        names = (key,) if isinstance(key, str) else tuple(key)
+        for name in names:
+            if not isinstance(name, str) or name not in cls.param_names:
+                raise ValueError(
+                    f"prior for {name!r}, which {cls.name} does not have; its parameters: "
+                    f"{', '.join(cls.param_names)}"
+                )
+            if name in fixed or not cls._spec(name).estimable:
+                raise ValueError(f"{name} is fixed, not estimated: a prior on it has no effect")
+            if name in seen:
+                raise ValueError(f"two priors for {name!r}")
+            seen.add(name)
+        terms.append(PriorTerm(_prior_order(cls, names, dist), dist))
+    return terms
+
+
+def _prior_order(cls, names: tuple, dist) -> tuple:
+    """Check the prior's kind against the parameter(s); return the names in the prior's order."""
+    if not hasattr(dist, "logpdf") or not hasattr(dist, "dlogpdf"):
+        raise ValueError(
+            f"the prior for {', '.join(names)} must be a distribution (e.g. loglik.Normal(0, 10)),"
+            f" got {dist!r}"
+        )
+    kind = cls._spec(names[0]).kind
+    if len(names) > 1:
+        variables = getattr(dist, "variables", None)
+        if variables is None or set(variables) != set(names):
+            raise ValueError(
+                f"a joint prior on {names} needs a distribution over exactly those parameters "
+                f"(e.g. NormalInverseGamma for the normal's mu and sigma), got {dist!r}"
+            )
+        return tuple(variables)
+    if kind != "scalar":
+        if not getattr(dist, "multivariate", False):
+            raise ValueError(
+                f"{names[0]} is a {kind}: its prior must be a distribution over {kind}s "
+                f"(e.g. Dirichlet for probabilities), got {dist!r}"
+            )
+        return names
+    if getattr(dist, "multivariate", False) or getattr(dist, "discrete", False):
+        raise ValueError(
+            f"the prior for {names[0]} must be a continuous univariate distribution, got {dist!r}"
+        )
+    domain = cls._spec(names[0]).domain
+    low, high = dist.support_bounds()
+    if high <= domain.low or low >= domain.high:
+        raise ValueError(
+            f"the prior for {names[0]} ({dist!r}) puts no mass where {names[0]} can be "
+            f"({domain.text})"
+        )
+    return names
+
+
+def _penalty(cls, terms: list[PriorTerm], free: tuple):
+    r"""``R(theta) = -log prior`` with its gradient (one entry per free parameter) and Hessian
+    (scalar parameters; vector priors contribute their gradient only, for first-order
+    optimizers). Terms on parameters outside ``free`` are left out; parameters without a prior
+    are flat."""
+    pos = {name: cls.param_names.index(name) for name in free}
+    index = {name: i for i, name in enumerate(free)}
+    terms = [t for t in terms if all(n in index for n in t.names)]
+
+    def penalty(theta):
+        value = 0.0
+        grad = [np.zeros(np.shape(theta[pos[n]])) for n in free]
+        hess = np.zeros((len(free), len(free)))
+        for term in terms:
+            point = _point(theta, pos, term.names)
+            value -= float(term.dist.logpdf(point))
+            g = np.asarray(term.dist.dlogpdf(point), dtype=np.float64)
+            idx = [index[n] for n in term.names]
+            if len(idx) == 1:
+                grad[idx[0]] = grad[idx[0]] - g
+                if g.ndim == 0:
+                    hess[idx[0], idx[0]] -= float(term.dist.d2logpdf(point))
+            else:
+                for i, gi in zip(idx, g):
+                    grad[i] = grad[i] - gi
+                hess[np.ix_(idx, idx)] -= np.asarray(term.dist.d2logpdf(point))
+        return (value if np.isfinite(value) else np.inf), grad, hess
+
+    return penalty
+
+
+def _point(theta, pos, names):
+    if len(names) == 1:
+        return theta[pos[names[0]]]
+    return np.array([float(theta[pos[n]]) for n in names])
+
+
+def _log_prior(cls, terms, theta) -> float:
+    pos = {n: cls.param_names.index(n) for t in terms for n in t.names}
+    return float(sum(float(t.dist.logpdf(_point(theta, pos, t.names))) for t in terms))
+
+
+# --------------------------------------------------------------------------------------------
+# The fit
+# --------------------------------------------------------------------------------------------
+
+
+def fit_map(
+    x, family, prior=None, *, fixed=None, weights=None, optimizer=None, start=None, **options
+):
+    r"""Maximum a posteriori estimate: the posterior mode under ``prior``.
+
+    Minimises :math:`-\frac1n\sum_i w_i\log p(x_i\mid\theta) - \frac1n\log\pi(\theta)` over
+    the free parameters — in closed form for the conjugate pairs (see the module doc), else by
+    Newton or the given shared optimizer. The MAP depends on the parametrisation: loglik uses
+    the family's documented parameters, and each prior is a density over that parameter.
+
+    Parameters
+    ----------
+    x, family, fixed, weights, optimizer, start, **options
+        As for :func:`loglik.fit`.
+    prior : dict
+        Parameter name -> distribution (``{"p": ll.Beta(2, 2)}``); a tuple of names -> a joint
+        prior (``{("mu", "sigma"): ll.priors.NormalInverseGamma(0, 1, 2, 2)}``). Parameters
+        without a prior get a flat one (``ll.priors.Flat()``), so ``prior={}`` gives the MLE.
+
+    Returns
+    -------
+    MAPResult
+        ``params`` (the MAP), ``log_posterior`` (unnormalised: log-likelihood plus log-prior),
+        ``loglik``, ``log_prior``, ``se`` and ``cov`` (Laplace), ``conf_int`` /
+        ``credible_int`` (exact where conjugate, Laplace otherwise), ``summary()``, ``prior``,
+        ``posterior`` (the exact posterior where conjugate, else the Laplace approximation: a
+        normal over the free labels) and ``exact``.
+
+    Raises
+    ------
+    ValueError
+        The data errors of :func:`loglik.fit`; a prior for a parameter the family does not have
+        (or one that is fixed), a prior that is not a distribution of the right kind, a prior
+        whose support misses the parameter's domain; improper hyper-parameters are rejected when
+        the prior is built (``ll.Beta(0, 1)``).
+
+    Examples
+    --------
+    >>> post = ll.fit_map(x, "bernoulli", prior={"p": ll.Beta(2, 2)})
+    >>> post.params, post.posterior, post.credible_int(0.95)
+    """
+    cls = get_family(family)
+    if cls.multivariate:
+        raise ValueError(
+            f"MAP estimation is not offered for {cls.name} (priors on vectors and "
+            "matrices of a multivariate family)"
+        )
+    data = as_fit_data(x, weights)
+    fixed = check_fixed(cls, fixed)
+    terms = check_prior(cls, prior, fixed)
+    cls._check_data(data, fixed)
+    if not cls.regular:
+        raise ValueError(
+            f"MAP estimation is not offered for the {cls.name} family: its likelihood is not "
+            "regular (the support depends on the parameters)"
+        )
+    free = free_of(cls, fixed)
+    conjugate = cls._conjugate(data, fixed, {t.key: t.dist for t in terms}) if terms else None
+    if conjugate is not None and optimizer is None and start is None:
+        est = Estimate(dict(conjugate.mode), "conjugate (closed form)", True, 0, "closed form")
+        path, closed = None, conjugate
+    else:
+        est, path = _numeric_map(cls, data, fixed, terms, free, optimizer, start, options)
+        closed = None
+    return make_result(
+        MAPResult,
+        cls,
+        data,
+        fixed,
+        est,
+        path,
+        terms=terms,
+        conjugate=closed,
+        laplace_covariance=None if conjugate is None else conjugate.covariance,
+    )
+
+
+def _numeric_map(cls, data, fixed, terms, free, optimizer, start, options):
+    if any(cls._spec(n).kind != "scalar" for n in free) and optimizer is None:
+        raise ValueError(
+            f"numeric MAP for {cls.name} needs a gradient-based optimizer (optimizer='lbfgs' or "
+            "'adam'); the closed form covers its conjugate prior"
+        )
+    penalty = _penalty(cls, terms, free)
+    start = {**_map_start(cls, data, fixed, terms), **(start or {})}
+    if optimizer is not None:
+        return _fit_with_optimizer(cls, data, fixed, optimizer, start, options, penalty)
+    problem = newton_problem(cls, data, fixed, start, penalty)
+    res = minimize(problem.objective, problem.start, "newton", **{**NEWTON_OPTIONS, **options})
+    values = problem.expand(res.params)
+    return Estimate(
+        values, "newton on the log-posterior", res.converged, res.n_iter, res.message, res
+    ), None
+
+
+def _map_start(cls, data, fixed, terms) -> dict:
+    """The MLE where it exists and the prior allows it (inside its support, off the domain's
+    edge); the prior's mean (or median) elsewhere; the family's own start for the rest."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            values = dict(estimate(cls, data, fixed).values)
+    except ValueError:
+        values = {}
+    for term in terms:
+        current = [values.get(n) for n in term.names]
+        usable = all(v is not None for v in current) and not any(
+            _on_edge(cls._spec(n).domain, v) for n, v in zip(term.names, current)
+        )
+        point = current[0] if len(term.names) == 1 else np.array(current, dtype=float)
+        if usable and np.isfinite(term.dist.logpdf(point)):
+            continue
+        center = _center(term.dist)
+        if center is None:
+            continue
+        if len(term.names) == 1:
+            values[term.names[0]] = center
+        else:
+            values.update(zip(term.names, np.asarray(center, dtype=float)))
+    missing = [n for n in free_of(cls, fixed) if n not in values]
+    if missing:  # the family's start for the rest, given the values already chosen
+        values = {**cls._start(data, {**fixed, **values}), **values}
+    return values
+
+
+def _center(dist):
+    """The prior's mean, else its median; None for a flat prior (no center)."""
+    mean = getattr(dist, "mean", None)
+    center = None if mean is None else mean()
+    if center is not None and np.all(np.isfinite(center)):
+        return center
+    return float(dist.ppf(0.5)) if hasattr(dist, "ppf") else None
+
+
+def _on_edge(domain, value) -> bool:
+    if np.ndim(value):
+        return bool(np.any((value <= 0) | (value >= 1)))  # probability vectors
+    return (not domain.low_open and value == domain.low) or (
+        not domain.high_open and value == domain.high
+    )
+
+
+class MAPResult(FitResult):
+    r"""A MAP fit: :class:`FitResult`'s vocabulary, with the posterior.
+
+    ``params`` is the MAP; ``loglik`` the log-likelihood there, ``log_prior`` the log-prior,
+    ``log_posterior`` their sum (the unnormalised log-posterior density). ``se`` and ``cov``
+    come from the Laplace approximation (the inverse of minus the log-posterior's Hessian, in the
+    family's parameters). ``prior`` maps each parameter (or tuple of parameters) to its prior;
+    ``posterior`` is the exact posterior where the pair is conjugate (``exact`` is then True),
+    otherwise the Laplace approximation, a normal over the free labels (in ``labels`` order).
+    ``aic`` and ``bic`` are those of the likelihood at the MAP, not Bayesian model criteria.
+    """
+
+    def __init__(self, *args, terms=(), conjugate=None, laplace_covariance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._terms = list(terms)
+        self._conjugate = conjugate
+        self._laplace_covariance = laplace_covariance
+
+    @property
+    def prior(self) -> dict:
+        return {t.key: t.dist for t in self._terms}
+
+    @property
+    def exact(self) -> bool:
+        return self._conjugate is not None
+
+    @cached_property
+    def log_prior(self) -> float:
+        return _log_prior(self.family_class, self._terms, self.theta)
+
+    @property
+    def log_posterior(self) -> float:
+        return self.loglik + self.log_prior
+
+    @cached_property
+    def _covariance(self):
+        """The Laplace approximation over the free labels."""
+        cls = self.family_class
+        if self._laplace_covariance is not None:
+            return cls._labels(self.theta, self.free), self._laplace_covariance, {}
+
+        def prior_curvature(names):  # the penalty's Hessian: minus the log-prior's
+            return _penalty(cls, self._terms, names)(self.theta)[2]
+
+        return inference.covariance(cls, self.data, self.theta, self.free, prior_curvature)
+
+    @cached_property
+    def posterior(self):
+        if self._conjugate is not None:
+            return self._conjugate.posterior
+        from ..models.distributions import MultivariateNormal, Normal  # the Laplace normal
+
+        labels, cov, _ = self._covariance
+        mean = np.array(list(self.estimates.values()))
+        try:
+            if len(labels) == 1:
+                return Normal(mean[0], np.sqrt(cov[0, 0]))
+            return MultivariateNormal(mean, cov)
+        except ValueError:
+            return None  # a boundary estimate: no proper normal approximation
+
+    def _gradient_norm(self) -> float:
+        from .mle import LikelihoodObjective
+
+        cls = self.family_class
+        penalty = _penalty(cls, self._terms, self.free)
+        obj = LikelihoodObjective(cls, self.data, self.fixed, self.theta, penalty)
+        _, grads = obj.value_and_grad(obj.unconstrain(self.theta))
+        return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+
+    def conf_int(self, level=0.95, method="laplace"):
+        """Credible intervals: ``"laplace"`` (from the Laplace standard errors, on the log or
+        logit scale for constrained parameters) or ``"exact"`` (equal-tailed quantiles of the
+        exact posterior; conjugate pairs only). A DataFrame indexed by label, ``lower`` and
+        ``upper``."""
+        level = check_scalar(
+            level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+        )
+        method = check_choice(method, "method", ("laplace", "exact"))
+        labels = self.family_class._labels(self.theta, self.free)
+        if method == "exact":
+            if self._conjugate is None:
+                raise ValueError(
+                    "exact credible intervals need a conjugate prior; this posterior was found "
+                    "numerically: use method='laplace'"
+                )
+            found = self._conjugate.intervals(level)
+            rows = [found[lab] for lab, *_ in labels]
+        else:
+            se, est = self.se, self.estimates
+            rows = [
+                inference.wald_interval(est[lab], se[lab], scale, level)
+                for lab, _, _, scale in labels
+            ]
+        frame = pd.DataFrame(rows, columns=["lower", "upper"], dtype=np.float64)
+        frame.index = [lab for lab, *_ in labels]
+        return frame
+
+    def credible_int(self, level=0.95, method=None):
+        """Credible intervals: exact where the prior is conjugate, Laplace otherwise (or as
+        ``method`` says)."""
+        return self.conf_int(level, method or ("exact" if self.exact else "laplace"))
+
+    def bootstrap(self, n_boot=1000, random_state=None):
+        raise ValueError("a MAP fit has credible intervals (credible_int), not bootstrap ones")
+
+    def summary(self, level=0.95, method=None, **_):
+        """The MAP table: estimate, Laplace standard error, credible interval and the prior per
+        parameter; the log-posterior, log-likelihood and log-prior of the fit."""
+        method = method or ("exact" if self.exact else "laplace")
+        out = super().summary(level, method)
+        priors = {n: repr(t.dist) for t in self._terms for n in t.names}
+        param_of = {e[0]: e[1] for e in self.family_class._labels(self.theta, self.free)}
+        out.table["prior"] = [priors.get(param_of[lab], "flat") for lab in out.table.index]
+        out.info["estimator"] = "maximum a posteriori"
+        out.info["log_posterior"] = self.log_posterior
+        out.info["log_prior"] = self.log_prior
+        out.info["posterior"] = "exact" if self.exact else "Laplace approximation"
+        return out
+
+    def __repr__(self):
+        return (
+            super()
+            .__repr__()
+            .replace("FitResult(", "MAPResult(", 1)
+            .replace("; loglik=", f"; log_posterior={self.log_posterior:.6g}, loglik=", 1)
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# MAP against MLE, for a plot
+# --------------------------------------------------------------------------------------------
+
+
+def map_vs_mle(
+    x, family, prior, *, sizes=None, scales=None, fixed=None, weights=None, level=0.95
+) -> pd.DataFrame:
+    r"""How the MAP moves to the MLE as the sample grows or the prior widens (data for a plot).
+
+    Parameters
+    ----------
+    x, family, fixed, weights
+        As for :func:`fit_map`.
+    prior : dict or callable
+        The prior (a dict as for :func:`fit_map`), or, with ``scales``, a function
+        ``scale -> prior dict`` (e.g. ``lambda s: {"mu": ll.Normal(0, s)}``).
+    sizes : sequence of int, optional
+        Fit the first n observations for each n (default: about 12 sizes from 1 to len(x),
+        evenly spaced on a log scale). Not with ``scales``.
+    scales : sequence of float, optional
+        Fit all the data under ``prior(scale)`` for each scale.
+    level : float
+        Coverage of the credible intervals reported.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per setting and free parameter: ``n`` (or ``scale``), ``parameter``, ``map``,
+        ``lower`` and ``upper`` (the credible interval), ``mle`` (NaN where the MLE does not
+        exist, e.g. a normal's sigma from one observation — the prior still gives a MAP).
+    """
+    if sizes is not None and scales is not None:
+        raise ValueError("give sizes or scales, not both")
+    n_obs = len(np.asarray(x))
+    if scales is None:
+        if callable(prior):
+            raise ValueError("a prior given as a function of the scale needs scales=")
+        if sizes is None:
+            sizes = np.unique(np.geomspace(1, n_obs, 12).round().astype(int))
+        settings = [("n", int(m), prior, slice(0, int(m))) for m in sizes]
+        for _, m, _, _ in settings:
+            if not 1 <= m <= n_obs:
+                raise ValueError(f"sizes must be between 1 and {n_obs}, got {m}")
+    else:
+        if not callable(prior):
+            raise ValueError("with scales=, prior must be a function scale -> prior dict")
+        settings = [("scale", float(s), prior(s), slice(None)) for s in scales]
+    x = np.asarray(x)
+    w = None if weights is None else np.asarray(weights)
+    rows = []
+    for axis, value, prior_here, rows_here in settings:
+        sub_w = None if w is None else w[rows_here]
+        post = fit_map(x[rows_here], family, prior_here, fixed=fixed, weights=sub_w)
+        ci = post.credible_int(level)
+        try:
+            mle = fit(x[rows_here], family, fixed=fixed, weights=sub_w).estimates
+        except ValueError:
+            mle = {}
+        for label, estimate_ in post.estimates.items():
+            rows.append(
+                {
+                    axis: value,
+                    "parameter": label,
+                    "map": estimate_,
+                    "lower": ci.loc[label, "lower"],
+                    "upper": ci.loc[label, "upper"],
+                    "mle": mle.get(label, np.nan),
+                }
+            )
+    return pd.DataFrame(rows)
