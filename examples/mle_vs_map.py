@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import integrate
 
 import loglik as ll
+from loglik import plotting
 
 
 def coin(ax, flips, prior):
@@ -39,14 +40,6 @@ def coin(ax, flips, prior):
     ax.set(xlabel="p", ylabel="density", title=f"{int(flips.sum())} heads in {flips.size} flips")
     ax.legend(fontsize=7)
     return mle, post
-
-
-def path_panel(ax, table, axis, title):
-    for name, style in (("map", "-"), ("mle", "--")):
-        ax.plot(table[axis], table[name], style, marker="o", ms=3, label=name.upper())
-    ax.fill_between(table[axis], table["lower"], table["upper"], alpha=0.2, label="95% credible")
-    ax.set(xscale="log", xlabel=axis, ylabel="estimate of mu", title=title)
-    ax.legend(fontsize=7)
 
 
 def main(argv=None):
@@ -79,8 +72,8 @@ def main(argv=None):
     widening = ll.map_vs_mle(
         x[:10], "normal", lambda s: {"mu": ll.Normal(0.0, s)}, scales=scales, fixed={"sigma": 1.0}
     )
-    path_panel(axes[1], growing, "n", "prior N(0, 0.5) on mu: the data take over")
-    path_panel(axes[2], widening, "scale", "n = 10, prior N(0, scale): the prior lets go")
+    plotting.map_vs_mle(growing, ax=axes[1], title="prior N(0, 0.5) on mu: the data take over")
+    plotting.map_vs_mle(widening, ax=axes[2], title="n = 10, prior N(0, scale): the prior lets go")
     fig.tight_layout()
     fig.savefig(args.out / "map_vs_mle.png", dpi=120)
     plt.close(fig)

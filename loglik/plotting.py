@@ -18,6 +18,7 @@ __all__ = [
     "likelihood_curve",
     "likelihood_surface",
     "loss_curve",
+    "map_vs_mle",
     "optimizer_paths",
     "probability_vs_likelihood",
     "profile",
@@ -701,3 +702,49 @@ def probability_vs_likelihood(family, params, data, vary, *, interval=None, valu
 
 def _fmt(params):
     return ", ".join(f"{k}={v:.3g}" for k, v in params.items())
+
+
+def map_vs_mle(frame, parameter=None, *, ax=None, level=0.95, title=None):
+    """The MAP estimate with its credible band next to the MLE, as the sample grows or the prior
+    widens: draws a frame from :func:`loglik.map_vs_mle` (x axis ``n`` or ``scale``, log scale).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Columns ``n`` or ``scale``, ``parameter``, ``map``, ``lower``, ``upper``, ``mle``.
+    parameter : str, optional
+        Which parameter to draw (default: the only one, else the first).
+    level : float
+        The credible level the frame was made with (for the legend).
+    """
+    axis = "n" if "n" in frame.columns else "scale" if "scale" in frame.columns else None
+    if axis is None or not {"parameter", "map", "lower", "upper", "mle"} <= set(frame.columns):
+        raise ValueError(
+            "frame must come from loglik.map_vs_mle (columns n or scale, parameter, "
+            "map, lower, upper, mle)"
+        )
+    names = list(dict.fromkeys(frame["parameter"]))
+    parameter = names[0] if parameter is None else parameter
+    if parameter not in names:
+        raise ValueError(f"parameter must be one of {', '.join(names)}, got {parameter!r}")
+    rows = frame[frame["parameter"] == parameter].sort_values(axis)
+    ax = _axes(ax)
+    ax.fill_between(
+        rows[axis],
+        rows["lower"],
+        rows["upper"],
+        alpha=0.2,
+        color="C0",
+        label=f"{level:.0%} credible interval",
+    )
+    ax.plot(rows[axis], rows["map"], "o-", ms=3, color="C0", label="MAP")
+    ax.plot(rows[axis], rows["mle"], "s--", ms=3, color="C3", label="MLE")
+    ax.set_xscale("log")
+    ax.set_xlabel("sample size n" if axis == "n" else "prior scale")
+    ax.set_ylabel(f"estimate of {parameter}")
+    ax.set_title(
+        title
+        or ("MAP → MLE as the sample grows" if axis == "n" else "MAP → MLE as the prior widens")
+    )
+    ax.legend(fontsize="small")
+    return ax

@@ -258,3 +258,22 @@ def test_optimizer_paths_of_distribution_fits_over_a_likelihood_surface(gamma_fi
         np.testing.assert_allclose(line.get_xydata(), fit.path[["shape", "scale"]].to_numpy())
         np.testing.assert_allclose(line.get_xydata()[0], [2.0, 20.0])
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("shape", "scale")
+
+
+def test_map_vs_mle_draws_map_band_and_mle():
+    x = np.random.default_rng(0).normal(2.0, 1.0, 200)
+    frame = ll.map_vs_mle(
+        x, "normal", {"mu": ll.Normal(0.0, 0.5)}, sizes=[1, 5, 20, 200], fixed={"sigma": 1.0}
+    )
+    ax = plotting.map_vs_mle(frame)
+    map_line, mle_line = _line(ax, "MAP"), _line(ax, "MLE")
+    np.testing.assert_allclose(map_line.get_xdata(), [1, 5, 20, 200])
+    np.testing.assert_allclose(map_line.get_ydata(), frame["map"])
+    np.testing.assert_allclose(mle_line.get_ydata(), frame["mle"])
+    assert ax.get_xscale() == "log" and ax.get_xlabel() == "sample size n"
+    band = next(c for c in ax.collections if "credible" in c.get_label())
+    assert band is not None
+    with pytest.raises(ValueError, match="parameter must be one of mu"):
+        plotting.map_vs_mle(frame, "sigma")
+    with pytest.raises(ValueError, match=r"loglik\.map_vs_mle"):
+        plotting.map_vs_mle(frame.drop(columns="mle"))
