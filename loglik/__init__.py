@@ -4,7 +4,7 @@ Every estimate is the minimiser of a negative log-likelihood, plus a negative lo
 is one. See DESIGN.md for the architecture and the public API.
 """
 
-from . import optimizers, schedules
+from . import data, optimizers, schedules
 from ._validation import ConvergenceWarning
 from .estimation import (
     FunctionObjective,
@@ -28,6 +28,7 @@ __all__ = [
     "check_gradient",
     "check_objective",
     "compare_optimizers",
+    "data",
     "minimize",
     "objective",
     "optimizers",
