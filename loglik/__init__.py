@@ -4,7 +4,7 @@ Every estimate is the minimiser of a negative log-likelihood, plus a negative lo
 is one. See DESIGN.md for the architecture and the public API.
 """
 
-from . import data, optimizers, schedules
+from . import data, optimizers, regularization, schedules
 from ._validation import ConvergenceWarning
 from .estimation import (
     FunctionObjective,
@@ -16,14 +16,39 @@ from .estimation import (
     minimize,
     objective,
 )
+from .models.glm import (
+    GLMObjective,
+    LinearRegression,
+    LogisticRegression,
+    PoissonRegression,
+    SoftmaxRegression,
+)
+from .regularization import (
+    ElasticNet,
+    ElasticNetCV,
+    Lasso,
+    LassoCV,
+    Ridge,
+    regularization_path,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ConvergenceWarning",
+    "ElasticNet",
+    "ElasticNetCV",
     "FunctionObjective",
+    "GLMObjective",
+    "Lasso",
+    "LassoCV",
+    "LinearRegression",
+    "LogisticRegression",
     "MinimizeResult",
     "Objective",
+    "PoissonRegression",
+    "Ridge",
+    "SoftmaxRegression",
     "__version__",
     "check_gradient",
     "check_objective",
@@ -32,5 +57,7 @@ __all__ = [
     "minimize",
     "objective",
     "optimizers",
+    "regularization",
+    "regularization_path",
     "schedules",
 ]

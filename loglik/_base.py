@@ -8,8 +8,10 @@ imports scikit-learn's tag classes lazily: it is only ever called by scikit-lear
 
 from __future__ import annotations
 
+import functools
 import inspect
 import numbers
+import sys
 import warnings
 
 import numpy as np
@@ -21,6 +23,40 @@ __all__ = ["DataConversionWarning", "Estimator", "NotFittedError"]
 
 class NotFittedError(ValueError, AttributeError):
     """An estimator was used before ``fit``."""
+
+
+@functools.lru_cache(maxsize=1)
+def _sklearn_aware(base):
+    """``NotFittedError`` that is also scikit-learn's, for when scikit-learn is the caller."""
+    return type("NotFittedError", (NotFittedError, base), {"__module__": __name__})
+
+
+def not_fitted_error(message) -> NotFittedError:
+    """A :class:`NotFittedError`; when scikit-learn is already imported (it is the caller),
+    an instance of its ``NotFittedError`` too, so its ``check_is_fitted`` logic recognises it.
+    scikit-learn is never imported here."""
+    sk = sys.modules.get("sklearn.exceptions")
+    cls = NotFittedError if sk is None else _sklearn_aware(sk.NotFittedError)
+    return cls(message)
+
+
+class classifier_only:
+    """A method that exists only when the estimator is a classifier (``hasattr`` is False for
+    a regressor, as scikit-learn's duck typing expects)."""
+
+    def __init__(self, method):
+        self.method = method
+        functools.update_wrapper(self, method)
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self.method
+        if obj._estimator_kind() != "classifier":
+            raise AttributeError(
+                f"{type(obj).__name__} is a regressor here; {self.method.__name__} is for "
+                "classifier families"
+            )
+        return self.method.__get__(obj, owner)
 
 
 class DataConversionWarning(UserWarning):
@@ -57,6 +93,17 @@ def as_float_array(x, name: str, *, ndim: int):
     arr = np.asarray(x)
     if np.iscomplexobj(arr):
         raise ValueError(f"Complex data not supported: {name} has dtype {arr.dtype}")
+    if arr.dtype.kind == "O":
+        try:
+            arr = arr.astype(np.float64)
+        except TypeError as exc:
+            raise TypeError(f"{name} must be numeric: {exc}") from None
+    if ndim == 2 and arr.ndim == 1:
+        raise ValueError(
+            f"Expected a 2-dimensional {name}, got a 1-dimensional array of shape {arr.shape}. "
+            "Reshape your data either using array.reshape(-1, 1) if your data has a single "
+            "feature or array.reshape(1, -1) if it contains a single sample."
+        )
     return check_finite_array(arr, name, ndim=ndim, allow_empty=True)
 
 
@@ -125,7 +172,7 @@ class Estimator:
 
     def _check_fitted(self):
         if not self.__sklearn_is_fitted__():
-            raise NotFittedError(
+            raise not_fitted_error(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
                 "appropriate arguments before using this estimator."
             )
@@ -216,14 +263,14 @@ class Estimator:
         """``"regressor"`` or ``"classifier"``."""
         return "regressor"
 
-    def _more_tags(self) -> dict:
+    def _tag_overrides(self) -> dict:
         """Overrides: ``positive_y`` (targets must be >= 0), ``multi_class``, ``binary_only``."""
         return {}
 
     def __sklearn_tags__(self):
         from sklearn.utils import ClassifierTags, InputTags, RegressorTags, Tags, TargetTags
 
-        extra = self._more_tags()
+        extra = self._tag_overrides()
         kind = self._estimator_kind()
         return Tags(
             estimator_type=kind,

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, special, stats
 
-from .._base import Estimator, as_float_array
+from .._base import Estimator, as_float_array, classifier_only
 from .._validation import ConvergenceWarning, check_choice, check_finite_array, check_scalar
 from ..estimation.minimize import minimize
 
@@ -314,10 +314,11 @@ def check_sample_weight(sample_weight, n):
     """Case weights as float64 (ones when None): finite, >= 0, one per row, not all zero."""
     if sample_weight is None:
         return np.ones(n)
-    if np.ndim(sample_weight) == 0:
-        s = np.full(n, check_scalar(float(sample_weight), "sample_weight", low=0.0))
+    s = np.asarray(sample_weight)
+    if s.ndim == 0:
+        s = np.full(n, check_scalar(float(s), "sample_weight", low=0.0))
     else:
-        s = as_float_array(sample_weight, "sample_weight", ndim=1)
+        s = as_float_array(s, "sample_weight", ndim=1)
     if s.shape[0] != n:
         raise ValueError(
             f"sample_weight.shape == {s.shape}, expected ({n},): one weight per row of X"
@@ -401,8 +402,8 @@ def prepare_data(est, X, y, sample_weight=None, offset=None, exposure=None, *, f
             )
         if family.name == "bernoulli" and classes.size > 2:
             raise ValueError(
-                f"the bernoulli family needs 2 classes, y has {classes.size}; "
-                "use family='categorical'"
+                "Only binary classification is supported by the bernoulli family: y has "
+                f"{classes.size} classes; use family='categorical'"
             )
         est.classes_ = classes
         y = codes
@@ -796,9 +797,16 @@ class GLMEstimator(Estimator):
         return get_family(self._family_name())
 
     def _estimator_kind(self):
-        return "classifier" if self._family().classification else "regressor"
+        family = FAMILIES.get(self._family_name_unchecked())
+        return "classifier" if family is not None and family.classification else "regressor"
 
-    def _more_tags(self):
+    def _family_name_unchecked(self):
+        try:
+            return self._family_name()
+        except ValueError:
+            return None
+
+    def _tag_overrides(self):
         return {
             "positive_y": self._family_name() == "poisson",
             "multi_class": self._family_name() != "bernoulli",
@@ -813,10 +821,19 @@ class GLMEstimator(Estimator):
             return X @ coef.T + self.intercept_ + (o[:, None] if offset is not None else 0.0)
         return X @ coef + self.intercept_ + o
 
-    def decision_function(self, X, offset=None):
+    def linear_predictor(self, X, offset=None):
         """The linear predictor :math:`\\eta = Xw + b` (+ offset): (n,), or (n, K) for the
         categorical family."""
         return self._linear_predictor(X, offset)
+
+    @classifier_only
+    def decision_function(self, X, offset=None):
+        """Classifiers' scores: the log-odds :math:`\\eta` (n,) for two classes (for a softmax
+        model :math:`\\eta_1 - \\eta_0`), the class scores (n, K) for more."""
+        eta = self._linear_predictor(X, offset)
+        if eta.ndim == 2 and eta.shape[1] == 2:
+            return eta[:, 1] - eta[:, 0]
+        return eta
 
     def predict(self, X, offset=None, exposure=None):
         """Regressors: the fitted mean :math:`\\mu(\\eta)` (with ``offset``/``exposure``).
@@ -832,17 +849,16 @@ class GLMEstimator(Estimator):
             return self.classes_[(eta > 0).astype(np.intp)]
         return self.classes_[np.argmax(eta, axis=1)]
 
+    @classifier_only
     def predict_proba(self, X, offset=None):
         """Class probabilities, shape (n, n_classes), columns in the order of ``classes_``."""
-        family = self._family()
-        if not family.classification:
-            raise AttributeError(f"predict_proba is for classifiers; family is {family.name!r}")
         eta = self._linear_predictor(X, offset)
         if eta.ndim == 1:
             p1 = special.expit(eta)
             return np.column_stack([1.0 - p1, p1])
         return special.softmax(eta, axis=1)
 
+    @classifier_only
     def predict_log_proba(self, X, offset=None):
         """Logarithms of :meth:`predict_proba`, computed stably."""
         eta = self._linear_predictor(X, offset)
@@ -1148,7 +1164,7 @@ class LogisticRegression(_MLERegression):
         classes = getattr(self, "classes_", None)
         return "categorical" if classes is not None and len(classes) > 2 else "bernoulli"
 
-    def _more_tags(self):
+    def _tag_overrides(self):
         return {"positive_y": False, "multi_class": True}
 
     def _estimator_kind(self):

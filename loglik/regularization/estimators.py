@@ -197,7 +197,7 @@ def _store(est, problem: PenalizedGLM, fit: Fit, alpha):
     if problem.family.name == "categorical":
         intercept = intercept - intercept.mean()  # the softmax is invariant to a common shift
     est.coef_, est.intercept_ = coef, intercept
-    est.n_iter_ = int(fit.n_iter)
+    est.n_iter_ = max(int(fit.n_iter), 1)
     est.kkt_violation_ = float(fit.kkt)
     est.converged_ = bool(fit.converged)
     stats = problem.assess(fit, alpha)

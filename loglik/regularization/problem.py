@@ -367,7 +367,8 @@ class PenalizedGLM:
         if isinstance(g, GaussianGram):
             H = g.G[np.ix_(active, active)]
         else:
-            H = g._G[np.ix_(g._positions(active), g._positions(active))]
+            pos = g._positions(active)  # may grow the cache: index it afterwards
+            H = g._G[np.ix_(pos, pos)]
         return total + _shrunk_trace(H, pen.l2[active])
 
     def _effective_df(self, fit, eta, pen) -> float:

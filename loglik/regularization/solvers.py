@@ -35,6 +35,7 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy import linalg
+from scipy.linalg import lapack
 
 from ..estimation import optimizers as O
 from ..estimation.minimize import minimize
@@ -114,14 +115,15 @@ class QPResult(NamedTuple):
 def _solve_psd(A, b, exact_only=False):
     """Solve ``A x = b`` for symmetric PSD ``A``: ``(x, False)``; when ``A`` is singular and
     the system inconsistent, ``(d, True)`` with ``d`` a null-space direction along which
-    :math:`\\tfrac12 x^TAx - b^Tx` decreases without bound."""
-    try:
-        c, low = linalg.cho_factor(A, lower=True, check_finite=False)
-        diag = np.abs(np.diag(c))
+    :math:`\tfrac12 x^TAx - b^Tx` decreases without bound. With ``exact_only``, ``(None,
+    False)`` instead of the least-squares fallback when ``A`` is (numerically) singular.
+    (LAPACK's Cholesky is called directly: on the small systems of an active set the wrappers
+    would cost more than the factorisation.)"""
+    c, info = lapack.dpotrf(A, lower=1, clean=0)
+    if info == 0:
+        diag = np.abs(np.diagonal(c))
         if diag.min() > 1e-7 * diag.max():
-            return linalg.cho_solve((c, low), b, check_finite=False), False
-    except linalg.LinAlgError:
-        pass
+            return lapack.dpotrs(c, b, lower=1)[0], False
     if exact_only:
         return None, False
     x = linalg.lstsq(A, b, cond=1e-13, check_finite=False, lapack_driver="gelsy")[0]
@@ -163,32 +165,33 @@ def enet_qp(G, q, l1, l2, lower, upper, w0=None, *, tol=1e-12, max_iter=None) ->
     sign = np.sign(w)
     single, resolved = False, False
     n_iter = 0
-    r = np.zeros(k)
-    while n_iter < max_iter:
-        w, free, stalled, steps = _descend(G, q, l1, l2, lower, upper, w, free, sign)
-        n_iter += steps
+    while True:
         nz = np.flatnonzero(w)
         g = G[:, nz] @ w[nz] + l2 * w - q
         r = min_norm_subgradient(w, g, l1, lower, upper)
-        viol = np.abs(r) > tol
-        if not viol.any():
-            return QPResult(w, n_iter, float(np.max(np.abs(r), initial=0.0)), True)
-        candidates = viol & ~free
-        if not candidates.any():
-            if resolved:  # free coefficients stay off their optimum: rounding floor reached
-                break
-            resolved = True
-            continue
-        resolved = False
-        if stalled or single:
-            release = np.zeros(k, dtype=bool)
-            release[np.argmax(np.where(candidates, np.abs(r), -1.0))] = True
-            single = not single  # one guaranteed-descent release, then batches again
+        kkt = float(np.max(np.abs(r), initial=0.0))
+        if kkt <= tol:
+            return QPResult(w, n_iter, kkt, True)
+        if n_iter >= max_iter:
+            return QPResult(w, n_iter, kkt, False)
+        candidates = (np.abs(r) > tol) & ~free
+        if candidates.any():
+            resolved = False
+            if single:
+                release = np.zeros(k, dtype=bool)
+                release[np.argmax(np.where(candidates, np.abs(r), -1.0))] = True
+            else:
+                release = candidates
+            single = False
+            free = free | release
+            sign = np.where(release, np.where(w != 0, np.sign(w), -np.sign(r)), sign)
+        elif resolved:  # free coefficients stay off their optimum: rounding floor reached
+            return QPResult(w, n_iter, kkt, False)
         else:
-            release = candidates
-        free = free | release
-        sign = np.where(release, np.where(w != 0, np.sign(w), -np.sign(r)), sign)
-    return QPResult(w, n_iter, float(np.max(np.abs(r), initial=0.0)), False)
+            resolved = True
+        w, free, stalled, steps = _descend(G, q, l1, l2, lower, upper, w, free, sign)
+        single = stalled  # after a stall, one guaranteed-descent release
+        n_iter += steps
 
 
 def _qp_value(G, q, l1, l2, w):
@@ -236,35 +239,40 @@ def _line_minimum(G, l1, l2, w, d, g, lower, upper):
 
 
 def _pdas(G, q, l1, l2, lower, upper, w, max_steps=50):
-    r"""Primal-dual active-set steps (a semismooth Newton method; Fan, Jiao & Lu 2014) with an
-    exact line search: classify each coordinate by the proximal step
+    r"""Primal-dual active-set steps (a semismooth Newton method; Fan, Jiao & Lu 2014), kept
+    while they lower the objective: classify each coordinate by the proximal step
     :math:`u_j = D_jw_j - g_j` (:math:`D = \mathrm{diag}(G) + \mu`, :math:`g` the gradient):
     zero when :math:`|u_j| \le \lambda_j`, at a bound when the prox lands beyond it, else free
-    with the sign of :math:`u_j`; solve the free coordinates' linear system and move to the
-    minimum of the objective on the segment towards that solution. Near the solution one step
-    lands on it; the guaranteed active-set phase of :func:`enet_qp` finishes the job."""
-    diag = np.diag(G) + l2
+    with the sign of :math:`u_j`; solve the free coordinates' linear system. When that point is
+    worse than the current one, move to the exact minimum of the objective on the segment
+    towards it instead. Near the solution one step lands on it (the usual case along a path);
+    the guaranteed active-set phase of :func:`enet_qp` finishes the job otherwise."""
+    diag = np.diagonal(G) + l2
+    safe = np.where(diag > 0, diag, 1.0)
+    boxed = bool(np.isfinite(lower).any() or np.isfinite(upper).any())
     previous = None
+    value = _qp_value(G, q, l1, l2, w)
     for _ in range(max_steps):
         nz = np.flatnonzero(w)
         g = G[:, nz] @ w[nz] + l2 * w - q
         u = diag * w - g
-        with np.errstate(divide="ignore", invalid="ignore"):
-            target = np.sign(u) * np.maximum(np.abs(u) - l1, 0.0) / diag
-        target = np.where(diag > 0, target, 0.0)
-        at_upper, at_lower = target >= upper, target <= lower
-        zero = (np.abs(u) <= l1) & ~at_upper & ~at_lower
-        free = ~zero & ~at_upper & ~at_lower
-        state = (free.tobytes(), at_upper.tobytes(), at_lower.tobytes(), np.sign(u[free]).tobytes())
-        if state == previous:
+        free = np.abs(u) > l1
+        x = np.zeros_like(w)
+        if boxed:
+            target = np.sign(u) * np.maximum(np.abs(u) - l1, 0.0) / safe
+            at_upper, at_lower = target >= upper, target <= lower
+            free &= ~at_upper & ~at_lower
+            x[at_upper], x[at_lower] = upper[at_upper], lower[at_lower]
+        su = np.sign(u)
+        state = (free, su, x != 0)
+        if previous is not None and all(np.array_equal(a, b) for a, b in zip(state, previous)):
             return w
         previous = state
-        x = np.where(at_upper, upper, np.where(at_lower, lower, 0.0))
         F = np.flatnonzero(free)
         if F.size:
-            fixed = np.flatnonzero(x)
-            b = q[F] - l1[F] * np.sign(u[F])
-            if fixed.size:
+            b = q[F] - l1[F] * su[F]
+            fixed = np.flatnonzero(x) if boxed else ()
+            if len(fixed):
                 b -= G[np.ix_(F, fixed)] @ x[fixed]
             A = G[np.ix_(F, F)]
             A[np.diag_indices_from(A)] += l2[F]
@@ -272,15 +280,20 @@ def _pdas(G, q, l1, l2, lower, upper, w, max_steps=50):
             if sol is None:
                 return w
             x[F] = sol
-        d = x - w
-        t = _line_minimum(G, l1, l2, w, d, g, lower, upper)
-        if t <= 0.0:
-            return w
-        new = w + t * d
-        if t < 1.0:
-            crossed = (np.sign(new) != np.sign(w)) & (w != 0) & (l1 > 0)
-            new[crossed | (np.abs(new) <= 1e-15 * np.abs(w))] = 0.0
-        w = np.clip(new, lower, upper)
+        new_value = _qp_value(G, q, l1, l2, x)
+        if new_value > value:  # overshoot: the best point on the segment instead
+            d = x - w
+            t = _line_minimum(G, l1, l2, w, d, g, lower, upper)
+            if t <= 0.0:
+                return w
+            x = w + t * d
+            crossed = (np.sign(x) != np.sign(w)) & (w != 0) & (l1 > 0)
+            x[crossed | (np.abs(x) <= 1e-15 * np.abs(w))] = 0.0
+            x = np.clip(x, lower, upper)
+            new_value = _qp_value(G, q, l1, l2, x)
+            if not new_value < value:
+                return w
+        w, value = x, new_value
     return w
 
 
@@ -511,7 +524,8 @@ class GaussianDesign:
         nz = np.flatnonzero(v)
         if nz.size == 0:
             return self.u
-        return self.u - self._Zs[:, self._positions(nz)] @ v[nz]
+        pos = self._positions(nz)  # may grow the cache: index it afterwards
+        return self.u - self._Zs[:, pos] @ v[nz]
 
     def gradient(self, v):
         """The full gradient :math:`-Z^TSr` (one pass over X)."""
