@@ -1012,11 +1012,12 @@ class _MLERegression(InferenceMixin, GLMEstimator):
                 UserWarning,
                 stacklevel=4,
             )
-        if family.classification and _separated(family, data, eta):
+        if family.classification and _separated(family, data, eta, self.coef_):
             self.converged_ = False
             warnings.warn(
-                f"{type(self).__name__}: the classes are perfectly separated, so the maximum "
-                "likelihood estimate does not exist (coefficients diverge); use a penalty",
+                f"{type(self).__name__}: the classes are (quasi-)perfectly separated, so the "
+                "maximum likelihood estimate does not exist (coefficients diverge); use a "
+                "penalty",
                 ConvergenceWarning,
                 stacklevel=4,
             )
@@ -1028,14 +1029,20 @@ class _MLERegression(InferenceMixin, GLMEstimator):
             )
 
 
-def _separated(family, data, eta):
-    """Complete separation: every row with positive weight is fitted with probability ~1."""
+def _separated(family, data, eta, coef):
+    """Complete separation (every row with positive weight fitted with probability ~1), or
+    quasi-complete separation: a coefficient whose effect per standard deviation of its column
+    exceeds exp(25) in odds (it is diverging, not estimated)."""
     rows = data.sample_weight > 0
     if family.name == "bernoulli":
         prob_true = special.expit(np.where(data.y[rows] == 1, eta[rows], -eta[rows]))
     else:
         prob_true = family.mean(eta[rows])[np.arange(rows.sum()), data.y[rows].astype(np.intp)]
-    return bool(np.all(prob_true > 1 - 1e-6))
+    if np.all(prob_true > 1 - 1e-6):
+        return True
+    _, scale = _center_scale(data.X, data.sample_weight, True)
+    spread = np.abs(np.atleast_2d(coef)) * scale
+    return bool(np.max(spread, initial=0.0) > 25.0)
 
 
 class LinearRegression(_MLERegression):
@@ -1127,7 +1134,8 @@ class LogisticRegression(_MLERegression):
     penalised with one coefficient vector per class (glmnet's convention).
 
     Binary ``coef_`` has shape (p,) and ``intercept_`` is a float (statsmodels' layout);
-    multiclass ``coef_`` has shape (K, p).
+    multiclass ``coef_`` has shape (K, p). The default ``alpha=0.01`` (used with a penalty only)
+    is scikit-learn's ``C=1`` at n = 100.
     """
 
     family = "bernoulli"
@@ -1136,7 +1144,7 @@ class LogisticRegression(_MLERegression):
         self,
         penalty=None,
         *,
-        alpha=1.0,
+        alpha=0.01,
         l1_ratio=0.5,
         fit_intercept=True,
         standardize=False,

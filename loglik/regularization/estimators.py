@@ -109,7 +109,9 @@ def _warm_start(est, problem: PenalizedGLM):
 
 def _learning_rate(est, solver, problem, Z):
     rate = getattr(est, "learning_rate", "auto")
-    if rate != "auto":
+    if callable(rate):
+        return rate  # a schedule of the step count
+    if not isinstance(rate, str) or rate != "auto":
         return check_scalar(rate, "learning_rate", low=0.0, low_inclusive=False)
     if solver in ("adam", "rmsprop", "adagrad"):
         return 1e-2
@@ -246,9 +248,10 @@ class ElasticNet(GLMEstimator):
     solver : str
         ``"auto"``, ``"active_set"``, ``"prox_newton"``, ``"closed_form"`` or a shared
         optimizer name (module docstring).
-    learning_rate : float or "auto"
-        First-order solvers: the step size (auto: 1/L for gradient methods, 0.01 for adaptive
-        ones).
+    learning_rate : float, schedule or "auto"
+        First-order solvers: the step size, or a schedule (a callable of the step, see
+        :mod:`loglik.schedules`); auto: 1/L (L the gradient's Lipschitz bound) for gradient
+        methods, 0.01 for adaptive ones.
     batch_size : int, optional
         First-order solvers: mini-batch size (None: full batch).
     tol : float
