@@ -286,7 +286,8 @@ def _pdas(G, q, l1, l2, lower, upper, w, max_steps=50):
                 return w
             x[F] = sol
         new_value = _qp_value(G, q, l1, l2, x)
-        if new_value > value:  # overshoot: the best point on the segment instead
+        outside = boxed and bool(np.any(x < lower) or np.any(x > upper))
+        if outside or new_value > value:  # overshoot: the best feasible point on the segment
             d = x - w
             t = _line_minimum(G, l1, l2, w, d, g, lower, upper)
             if t <= 0.0:
