@@ -318,12 +318,9 @@ def _bar(total, enabled):
 
 def _gaussian_fold_stats(data, splits, fit_intercept):
     """Sufficient statistics of all rows, and of each split's training rows (all rows minus the
-    held-out ones when the split is a partition), about the overall weighted means."""
+    held-out ones when the split is a partition), about one common shift."""
     X, y, s = data.X, data.y - data.offset, data.sample_weight
-    sw = s / s.sum()
-    shift_x = sw @ X if fit_intercept else np.zeros(data.p)
-    shift_y = float(sw @ y) if fit_intercept else 0.0
-    full = GaussianStats.compute(X, y, s, shift_x, shift_y)
+    full, shift_x, shift_y = GaussianStats.about_means(X, y, s, fit_intercept)
     train = []
     for train_mask, held in splits:
         if np.array_equal(train_mask, ~held):

@@ -16,6 +16,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import linalg
 
+from .._blas import single_threaded_blas
 from ..models.glm import Family, GLMData, deviance, log_likelihood
 from .penalties import Penalty
 from .solvers import (
@@ -97,8 +98,7 @@ class PenalizedGLM:
             use_gram = (p <= data.n) if gram is None else gram
             if use_gram:
                 if stats is None:
-                    shift_x, shift_y = self._shifts(X, y, s)
-                    stats = (GaussianStats.compute(X, y, s, shift_x, shift_y), shift_x, shift_y)
+                    stats = GaussianStats.about_means(X, y, s, self.fit_intercept)
                 st, shift_x, shift_y = stats
                 self.gaussian = GaussianGram(
                     st,
@@ -124,12 +124,6 @@ class PenalizedGLM:
         self.ops = DesignOps(X, mean, scale, excluded)
         self.base = penalty_arrays(self.template, p, scale, excluded)
         self._null = None
-
-    def _shifts(self, X, y, s):
-        if not self.fit_intercept:
-            return np.zeros(X.shape[1]), 0.0
-        sw = s / s.sum()
-        return sw @ X, float(sw @ y)
 
     # -- penalty and scale ---------------------------------------------------------------------
 
@@ -217,6 +211,10 @@ class PenalizedGLM:
         return o[:, None] if self.family.name == "categorical" else o
 
     def _solve(self, pen, start: Fit | None, candidates, *, tol, max_iter) -> Fit:
+        with single_threaded_blas():  # many small factorisations: threads only get in the way
+            return self._solve_now(pen, start, candidates, tol=tol, max_iter=max_iter)
+
+    def _solve_now(self, pen, start: Fit | None, candidates, *, tol, max_iter) -> Fit:
         if self.gaussian is not None:
             v0 = None if start is None else start.v
             if self.ridge_closed_form(pen):
@@ -245,12 +243,12 @@ class PenalizedGLM:
 
     def solve(self, alpha, start: Fit | None = None, *, tol=1e-7, max_iter=100) -> Fit:
         """The solution at ``alpha`` (``tol`` relative to :meth:`grad_scale`). A cold start on
-        a working-set problem (p > n Gaussian, or any non-Gaussian family) follows a short
-        geometric path from alpha_max, which is much faster than a cold start at a small alpha.
-        """
+        a wide (p > n) Gaussian problem follows a short geometric path from alpha_max, which
+        keeps the working sets small; other problems start from the null fit."""
+        wide = isinstance(self.gaussian, GaussianDesign) and self.data.p > self.data.n
         if start is None:
             top = self.alpha_max()
-            if self.template.l1_ratio > 0 and alpha < top * _STEP:
+            if wide and self.template.l1_ratio > 0 and alpha < top * _STEP:
                 steps = int(np.ceil(np.log(alpha / top) / np.log(_STEP)))
                 grid = np.geomspace(top, alpha, steps + 1)[1:]
                 return self.path(grid, tol=tol, max_iter=max_iter)[-1]
@@ -313,6 +311,10 @@ class PenalizedGLM:
         return X @ coef + intercept + self.data.offset
 
     def assess(self, fit: Fit, alpha) -> dict:
+        with single_threaded_blas():
+            return self._assess(fit, alpha)
+
+    def _assess(self, fit: Fit, alpha) -> dict:
         r"""Fit statistics: mean NLL ``loss``, penalised ``objective``, full ``loglik``,
         ``deviance``, effective degrees of freedom ``df`` (:math:`\mathrm{tr}\,H_A(H_A +
         \mathrm{diag}(\mu_A))^{-1}` over the nonzero coefficients, :math:`H` the IRLS-weighted
@@ -364,12 +366,17 @@ class PenalizedGLM:
         if active.size == 0:
             return total
         g = self.gaussian
+        ridge = pen.l2[active]
         if isinstance(g, GaussianGram):
             H = g.G[np.ix_(active, active)]
         else:
             pos = g._positions(active)  # may grow the cache: index it afterwards
+            if active.size > g.n_rows and np.all(ridge == ridge[0]):
+                # the same nonzero spectrum from the n x n side: Zs Zs^T
+                Zs = g._Zs[:, pos]
+                return total + _shrunk_trace(Zs @ Zs.T, np.full(g.n_rows, ridge[0]))
             H = g._G[np.ix_(pos, pos)]
-        return total + _shrunk_trace(H, pen.l2[active])
+        return total + _shrunk_trace(H, ridge)
 
     def _effective_df(self, fit, eta, pen) -> float:
         V = fit.v if fit.v.ndim == 2 else fit.v[:, None]
@@ -400,6 +407,9 @@ def _shrunk_trace(H, ridge) -> float:
     the lasso's unbiased df estimate)."""
     if not np.any(ridge):
         return float(H.shape[0])  # the lasso's df: the number of nonzero coefficients
+    if np.all(ridge == ridge[0]):  # a uniform ridge: from the spectrum, sum of l/(l + mu)
+        eig = np.maximum(linalg.eigvalsh(H, check_finite=False), 0.0)
+        return float(np.sum(eig / (eig + ridge[0])))
     reg = H + np.diag(ridge)
     try:
         return float(np.trace(linalg.solve(reg, H, assume_a="pos")))

@@ -152,7 +152,9 @@ def _step_limits(w, d, sign, l1, lower, upper):
     return t_zero, t_bound
 
 
-def enet_qp(G, q, l1, l2, lower, upper, w0=None, *, tol=1e-12, max_iter=None) -> QPResult:
+def enet_qp(
+    G, q, l1, l2, lower, upper, w0=None, *, tol=1e-12, max_iter=None, rank=None
+) -> QPResult:
     r"""Solve :math:`\min_w \tfrac12 w^TGw - q^Tw + \sum_j(\lambda_j|w_j| + \tfrac{\mu_j}{2}w_j^2)`
     subject to :math:`l \le w \le u` exactly (active set; module docstring).
 
@@ -160,7 +162,9 @@ def enet_qp(G, q, l1, l2, lower, upper, w0=None, *, tol=1e-12, max_iter=None) ->
     ``upper`` are (k,) arrays with :math:`l \le 0 \le u`; ``w0`` a warm start. ``tol`` is the
     KKT residual (gradient units) below which a fixed coefficient is left fixed. Violating fixed
     coefficients are released all at once; when that stalls (a released coefficient is pushed
-    back at once) only the worst one is released, which is guaranteed to descend.
+    back at once) only the worst one is released, which is guaranteed to descend. ``rank``
+    (the rank of G when known, e.g. rows - 1 of a centred design) caps the free set of a pure
+    L1 problem so its linear systems stay nonsingular: the worst violators are released first.
     """
     k = q.size
     max_iter = 20 * k + 100 if max_iter is None else max_iter
@@ -187,6 +191,12 @@ def enet_qp(G, q, l1, l2, lower, upper, w0=None, *, tol=1e-12, max_iter=None) ->
                 release[np.argmax(np.where(candidates, np.abs(r), -1.0))] = True
             else:
                 release = candidates
+                room = None if rank is None or np.any(l2) else rank - int(free.sum())
+                if room is not None and room < int(release.sum()):
+                    order = np.flatnonzero(release)
+                    keep = order[np.argsort(-np.abs(r[order]))[: max(room, 1)]]
+                    release = np.zeros(k, dtype=bool)
+                    release[keep] = True
             single = False
             free = free | release
             sign = np.where(release, np.where(w != 0, np.sign(w), -np.sign(r)), sign)
@@ -303,26 +313,89 @@ def _pdas(G, q, l1, l2, lower, upper, w, max_steps=50):
     return w
 
 
+class _PinnedCholesky:
+    r"""The minimiser of :math:`\tfrac12 x^TAx - b^Tx` over the coordinates ``F0`` of one
+    Cholesky factorisation of :math:`A`, with some of them later pinned at given values: with
+    :math:`E` selecting the pinned ones, :math:`x = A^{-1}(b - E\nu)`,
+    :math:`(E^TA^{-1}E)\nu = E^TA^{-1}b - x_E`. Pinning a coordinate costs one solve with the
+    factor, :math:`O(k^2)`, instead of a new :math:`O(k^3)` factorisation."""
+
+    def __init__(self, index, chol, size):
+        self.index, self.chol = index, chol
+        self.where = np.full(size, -1)
+        self.where[index] = np.arange(index.size)
+        self.pinned, self.columns = [], np.zeros((index.size, 0))
+
+    @classmethod
+    def build(cls, G, l2, F):
+        A = G[np.ix_(F, F)]
+        A[np.diag_indices_from(A)] += l2[F]
+        c, info = lapack.dpotrf(A, lower=1, clean=0)
+        if info != 0:
+            return None
+        diag = np.abs(np.diagonal(c))
+        if diag.min() <= 1e-7 * diag.max():
+            return None
+        return cls(F, c, G.shape[0])
+
+    def covers(self, F) -> bool:
+        return bool(np.all(self.where[F] >= 0))
+
+    def pin(self, js):
+        pinned = set(self.pinned)
+        new = [int(i) for i in self.where[js] if int(i) not in pinned]
+        if new:
+            E = np.zeros((self.index.size, len(new)))
+            E[new, np.arange(len(new))] = 1.0
+            self.columns = np.column_stack([self.columns, lapack.dpotrs(self.chol, E, lower=1)[0]])
+            self.pinned.extend(new)
+
+    def solve(self, b, pinned_values):
+        x = lapack.dpotrs(self.chol, b, lower=1)[0]
+        if self.pinned:
+            Y = self.columns
+            S = Y[self.pinned]
+            nu = np.linalg.solve(S, x[self.pinned] - pinned_values)
+            x = x - Y @ nu
+        return x
+
+
 def _descend(G, q, l1, l2, lower, upper, w, free, sign):
     """Move to the minimiser of the quadratic on the free set with fixed signs, stopping at
     each coefficient that would cross zero or a bound (which then becomes fixed there).
     Returns ``(w, free, stalled, steps)``; ``stalled`` when a zero-length step blocked a
-    newly released coefficient."""
+    newly released coefficient. One factorisation serves the whole descent (coefficients that
+    become fixed are pinned, :class:`_PinnedCholesky`) unless the system is singular."""
     steps, stalled = 0, False
     w = w.copy()
     free = free.copy()
+    factor = None
     while True:
         F = np.flatnonzero(free)
         if F.size == 0:
             return w, free, stalled, steps
         steps += 1
-        fixed = np.flatnonzero(~free & (w != 0))
-        b = q[F] - l1[F] * sign[F]
-        if fixed.size:
-            b -= G[np.ix_(F, fixed)] @ w[fixed]
-        A = G[np.ix_(F, F)]
-        A[np.diag_indices_from(A)] += l2[F]
-        x, ray = _solve_psd(A, b)
+        if factor is None or not factor.covers(F) or 4 * len(factor.pinned) > F.size:
+            factor = _PinnedCholesky.build(G, l2, F)
+        ray = False
+        if factor is not None:
+            F0 = factor.index
+            outside = np.setdiff1d(np.flatnonzero(w), F0, assume_unique=True)
+            b = q[F0] - l1[F0] * sign[F0]
+            if outside.size:
+                b -= G[np.ix_(F0, outside)] @ w[outside]
+            gone = F0[~free[F0]]
+            factor.pin(gone)
+            x0 = factor.solve(b, w[F0[factor.pinned]])
+            x = x0[factor.where[F]]
+        else:
+            fixed = np.flatnonzero(~free & (w != 0))
+            b = q[F] - l1[F] * sign[F]
+            if fixed.size:
+                b -= G[np.ix_(F, fixed)] @ w[fixed]
+            A = G[np.ix_(F, F)]
+            A[np.diag_indices_from(A)] += l2[F]
+            x, ray = _solve_psd(A, b)
         wF = w[F]
         d = x if ray else x - wF
         t_zero, t_bound = _step_limits(wF, d, sign[F], l1[F], lower[F], upper[F])
@@ -365,32 +438,54 @@ class GaussianStats(NamedTuple):
 
     @classmethod
     def compute(cls, X, y, s, shift_x, shift_y, rows=None):
+        """The statistics of the rows ``rows`` (all when None) about the shifts. With zero
+        shifts they are plain BLAS products over X (no copy without weights); otherwise they
+        are accumulated over row chunks of the shifted data."""
+        if not np.any(shift_x) and not shift_y:
+            return cls._unshifted(X, y, s, rows)
         p = X.shape[1]
         sxx, sxy, sx = np.zeros((p, p)), np.zeros(p), np.zeros(p)
         sy = syy = weight = 0.0
-        unweighted = np.all(s == 1.0)
         n = X.shape[0] if rows is None else rows.size
         for lo in range(0, n, _BLOCK):
             idx = slice(lo, lo + _BLOCK) if rows is None else rows[lo : lo + _BLOCK]
-            Xb = X[idx] - shift_x if np.any(shift_x) else X[idx]
-            yb = y[idx] - shift_y
-            if unweighted:
-                sxx += Xb.T @ Xb
-                sxy += Xb.T @ yb
-                sx += Xb.sum(axis=0)
-                sy += float(yb.sum())
-                syy += float(yb @ yb)
-                weight += yb.size
-            else:
-                sb = s[idx]
-                Xs = Xb * sb[:, None]
-                sxx += Xs.T @ Xb
-                sxy += Xs.T @ yb
-                sx += Xs.sum(axis=0)
-                sy += float(sb @ yb)
-                syy += float(sb @ (yb * yb))
-                weight += float(sb.sum())
+            Xb, yb, sb = X[idx] - shift_x, y[idx] - shift_y, s[idx]
+            Xs = Xb * sb[:, None]
+            sxx += Xs.T @ Xb
+            sxy += Xs.T @ yb
+            sx += Xs.sum(axis=0)
+            sy += float(sb @ yb)
+            syy += float(sb @ (yb * yb))
+            weight += float(sb.sum())
         return cls(weight, sx, sy, sxx, sxy, syy)
+
+    @classmethod
+    def _unshifted(cls, X, y, s, rows):
+        if rows is not None:
+            X, y, s = X[rows], y[rows], s[rows]
+        if np.all(s == 1.0):
+            return cls(float(y.size), X.sum(axis=0), float(y.sum()), X.T @ X, X.T @ y, float(y @ y))
+        root = np.sqrt(s)
+        Xs = X * root[:, None]
+        sy_ = s * y
+        return cls(float(s.sum()), s @ X, float(sy_.sum()), Xs.T @ Xs, X.T @ sy_, float(sy_ @ y))
+
+    @classmethod
+    def about_means(cls, X, y, s, fit_intercept):
+        """``(stats, shift_x, shift_y)`` for all rows: raw sums when centring them loses no
+        precision, otherwise sums about the weighted means (a column whose mean exceeds ~100
+        standard deviations would lose four digits to cancellation)."""
+        stats = cls.compute(X, y, s, 0.0, 0.0)
+        p = X.shape[1]
+        if not fit_intercept:
+            return stats, np.zeros(p), 0.0
+        W = stats.weight
+        mx, my = stats.sx / W, stats.sy / W
+        raw = np.r_[np.diagonal(stats.sxx), stats.syy] / W
+        var = raw - np.r_[mx, my] ** 2
+        if np.all(var >= 1e-4 * raw):
+            return stats, np.zeros(p), 0.0
+        return cls.compute(X, y, s, mx, my), mx, my
 
     def __sub__(self, other):
         return GaussianStats(*(a - b for a, b in zip(self, other)))
@@ -497,6 +592,8 @@ class GaussianDesign:
         self.yy = float(self.u @ self.u)
         self.p = X.shape[1]
         self.n_rows = X.shape[0]
+        self.rank = int(np.count_nonzero(s)) - int(fit_intercept)  # bounds rank(Z'SZ)
+        self._last_gradient = None
         self._cols = np.zeros(0, dtype=np.intp)
         self._pos = np.full(self.p, -1)
         self._Zs = np.zeros((X.shape[0], 0))
@@ -534,10 +631,14 @@ class GaussianDesign:
         return self.u - self._Zs[:, pos] @ v[nz]
 
     def gradient(self, v):
-        """The full gradient :math:`-Z^TSr` (one pass over X)."""
+        """The full gradient :math:`-Z^TSr` (one pass over X; the last one is remembered)."""
+        last = self._last_gradient
+        if last is not None and np.array_equal(last[0], v):
+            return last[1]
         sr = self.sqrt_w * self._residual(v)
         g = -(self.X.T @ sr - self.mean_x * sr.sum()) / self.scale
         g[self.excluded] = 0.0
+        self._last_gradient = (np.array(v, copy=True), g)
         return g
 
     def loss(self, v) -> float:
@@ -575,7 +676,17 @@ class GaussianDesign:
             idx = self._positions(work)
             sub = pen.take(work)
             G = self._G[np.ix_(idx, idx)]
-            res = enet_qp(G, self.q[work], sub.l1, sub.l2, sub.lower, sub.upper, v[work], tol=tol)
+            res = enet_qp(
+                G,
+                self.q[work],
+                sub.l1,
+                sub.l2,
+                sub.lower,
+                sub.upper,
+                v[work],
+                tol=tol,
+                rank=self.rank,
+            )
             n_iter += res.n_iter
             v = np.zeros(self.p)
             v[work] = res.w

@@ -1,0 +1,54 @@
+"""One BLAS thread for the many small dense solves of the active-set solvers.
+
+The exact penalised solvers factorise many small matrices (tens to hundreds of rows). For such
+sizes a multi-threaded BLAS gains nothing and, when the cores are shared, its threads waiting
+on each other can cost orders of magnitude. :func:`single_threaded_blas` limits OpenBLAS (the
+BLAS that numpy and scipy wheels ship) to one thread *for the calling thread only*, through its
+own ``openblas_set_num_threads_local`` (OpenBLAS >= 0.3.27), and restores the previous setting.
+With any other BLAS it does nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+
+__all__ = ["single_threaded_blas"]
+
+
+@functools.lru_cache(maxsize=1)
+def _setters() -> tuple:
+    """``openblas_set_num_threads_local`` of every OpenBLAS loaded in this process."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = sorted(
+                {
+                    line.split()[-1]
+                    for line in maps
+                    if "openblas" in line.lower() and ".so" in line.split()[-1]
+                }
+            )
+    except OSError:  # not Linux: leave the BLAS alone
+        return ()
+    setters = []
+    for path in paths:
+        try:
+            fn = ctypes.CDLL(path).openblas_set_num_threads_local
+        except (OSError, AttributeError):
+            continue
+        fn.restype, fn.argtypes = ctypes.c_int, [ctypes.c_int]
+        setters.append(fn)
+    return tuple(setters)
+
+
+@contextlib.contextmanager
+def single_threaded_blas():
+    """Run the enclosed block with one OpenBLAS thread (for this thread), then restore."""
+    setters = _setters()
+    previous = [fn(1) for fn in setters]
+    try:
+        yield
+    finally:
+        for fn, count in zip(setters, previous):
+            fn(count)
