@@ -87,6 +87,10 @@ class Family(ABC):
         """Per-row negative log-likelihood (with every constant)."""
         return self.terms(eta, y)[0]
 
+    def loss(self, eta, y):
+        """:meth:`nll` up to terms that depend on y only (cheaper: for line searches)."""
+        return self.nll(eta, y)
+
     def unit_deviance(self, y, eta):
         """:math:`d(y, \\mu) = 2(\\ell(y, \\eta) - \\ell_{\\text{saturated}}(y))` per row."""
         return 2.0 * self.nll(eta, y)
@@ -110,8 +114,12 @@ class Bernoulli(Family):
     name, link, classification = "bernoulli", "logit", True
 
     def terms(self, eta, y):
-        mu = special.expit(eta)
-        return np.logaddexp(0.0, eta) - y * eta, mu - y, mu * (1.0 - mu)
+        e = np.exp(-np.abs(eta))  # one exponential for the loss and the mean, both stable
+        mu = np.where(eta >= 0, 1.0, e) / (1.0 + e)
+        return np.maximum(eta, 0.0) + np.log1p(e) - y * eta, mu - y, mu * (1.0 - mu)
+
+    def nll(self, eta, y):
+        return np.logaddexp(0.0, eta) - y * eta
 
     def mean(self, eta):
         return special.expit(eta)
@@ -134,6 +142,9 @@ class Poisson(Family):
     def terms(self, eta, y):
         mu = np.exp(eta)
         return mu - y * eta + special.gammaln(y + 1.0), mu - y, mu
+
+    def loss(self, eta, y):
+        return np.exp(eta) - y * eta
 
     def mean(self, eta):
         return np.exp(eta)

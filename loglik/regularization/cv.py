@@ -44,24 +44,27 @@ def _weighted_auc(y, score, w):
     return float((pos_g @ neg_below + 0.5 * pos_g @ neg_g) / total)
 
 
-def cv_loss(scoring, family, y, eta, s) -> float:
+def cv_loss(scoring, family, y, eta, s):
     """The weighted mean held-out loss (``"auc"``: the AUC, to be maximised) of linear
-    predictors ``eta`` for responses ``y`` (class codes for classifiers)."""
+    predictors ``eta`` for responses ``y`` (class codes for classifiers); for the families with
+    one linear predictor, ``eta`` may hold one column per fit (``y`` of shape (n, 1)) and the
+    losses come back per column."""
+    categorical = family.name == "categorical"
     if scoring == "deviance":
-        return float(s @ family.unit_deviance(y, eta) / s.sum())
+        return s @ family.unit_deviance(y, eta) / s.sum()
     if scoring == "auc":
         return _weighted_auc(y, eta, s)
     mu = family.mean(eta)
     if scoring in ("mse", "mae"):
-        if family.name == "categorical":
+        if categorical:
             onehot = np.zeros_like(mu)
             onehot[np.arange(y.size), y.astype(np.intp)] = 1.0
             err = (onehot - mu) ** 2 if scoring == "mse" else np.abs(onehot - mu)
             return float(s @ err.sum(axis=1) / s.sum())
         err = (y - mu) ** 2 if scoring == "mse" else np.abs(y - mu)
-        return float(s @ err / s.sum())
-    pred = np.argmax(eta, axis=1) if eta.ndim == 2 else (eta > 0).astype(np.float64)
-    return float(s @ (pred != y) / s.sum())
+        return s @ err / s.sum()
+    pred = np.argmax(eta, axis=1) if categorical else (eta > 0).astype(np.float64)
+    return s @ (pred != y) / s.sum()
 
 
 def _splits(cv, data, classification, random_state):
@@ -333,12 +336,15 @@ def _gaussian_fold_stats(data, splits, fit_intercept):
 
 def _held_out_losses(scoring, family, problem, fits, data, held):
     X, y, s, o = data.X[held], data.y[held], data.sample_weight[held], data.offset[held]
-    out = np.empty(len(fits))
-    for a, fit in enumerate(fits):
-        coef, intercept = problem.original(fit)
-        eta = X @ coef.T + intercept if coef.ndim == 2 else X @ coef + intercept + o
-        out[a] = cv_loss(scoring, family, y, eta, s)
-    return out
+    coefs, intercepts = zip(*(problem.original(fit) for fit in fits))
+    if family.name == "categorical":
+        return np.array(
+            [cv_loss(scoring, family, y, X @ c.T + b, s) for c, b in zip(coefs, intercepts)]
+        )
+    eta = X @ np.array(coefs).T + np.array(intercepts) + o[:, None]  # one column per alpha
+    if scoring == "auc":
+        return np.array([_weighted_auc(y, eta[:, a], s) for a in range(eta.shape[1])])
+    return cv_loss(scoring, family, y[:, None], eta, s)
 
 
 class LassoCV(ElasticNetCV):

@@ -17,7 +17,7 @@ import numpy as np
 from scipy import linalg
 
 from .._blas import single_threaded_blas
-from ..models.glm import Family, GLMData, deviance, log_likelihood
+from ..models.glm import Family, GLMData, deviance, log_likelihood, null_model_eta
 from .penalties import Penalty
 from .solvers import (
     DesignOps,
@@ -142,6 +142,13 @@ class PenalizedGLM:
         if self._null is None:
             b = self.base
             pin = self.penalised | self.excluded
+            if np.all(pin) and self.family.name != "categorical" and self.gaussian is None:
+                eta = null_model_eta(
+                    self.family, self.data.y, self.data.sample_weight, self.data.offset
+                )
+                c = float(eta[0] - self.data.offset[0]) if self.fit_intercept else 0.0
+                self._null = Fit(np.zeros(self.data.p), c, 0, 0.0, True)
+                return self._null
             pen = PenaltyArrays(
                 np.zeros_like(b.l1),
                 np.zeros_like(b.l2),

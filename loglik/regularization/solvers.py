@@ -169,14 +169,14 @@ def enet_qp(
     k = q.size
     max_iter = 20 * k + 100 if max_iter is None else max_iter
     w = np.zeros(k) if w0 is None else np.clip(np.asarray(w0, dtype=np.float64), lower, upper)
-    w = _pdas(G, q, l1, l2, lower, upper, w)
+    w, g = _pdas(G, q, l1, l2, lower, upper, w)
     free = ((w != 0) | (l1 == 0)) & (w > lower) & (w < upper)
     sign = np.sign(w)
     single, resolved = False, False
     n_iter = 0
     while True:
-        nz = np.flatnonzero(w)
-        g = G[:, nz] @ w[nz] + l2 * w - q
+        if g is None:
+            g = _smooth_gradient(G, q, l2, w)
         r = min_norm_subgradient(w, g, l1, lower, upper)
         kkt = float(np.max(np.abs(r), initial=0.0))
         if kkt <= tol:
@@ -205,6 +205,7 @@ def enet_qp(
         else:
             resolved = True
         w, free, stalled, steps = _descend(G, q, l1, l2, lower, upper, w, free, sign)
+        g = None
         single = stalled  # after a stall, one guaranteed-descent release
         n_iter += steps
 
@@ -253,6 +254,17 @@ def _line_minimum(G, l1, l2, w, d, g, lower, upper):
     return float(t_prev)
 
 
+def _smooth_gradient(G, q, l2, w):
+    nz = np.flatnonzero(w)
+    return G[:, nz] @ w[nz] + l2 * w - q
+
+
+def _value_from_gradient(q, l1, w, g):
+    """The objective from the smooth gradient g at w:
+    :math:`\tfrac12(w^Tg - q^Tw) + \\lambda^T|w|` (no further product with G)."""
+    return float(0.5 * (w @ g - q @ w) + l1 @ np.abs(w))
+
+
 def _pdas(G, q, l1, l2, lower, upper, w, max_steps=50):
     r"""Primal-dual active-set steps (a semismooth Newton method; Fan, Jiao & Lu 2014), kept
     while they lower the objective: classify each coordinate by the proximal step
@@ -261,15 +273,17 @@ def _pdas(G, q, l1, l2, lower, upper, w, max_steps=50):
     with the sign of :math:`u_j`; solve the free coordinates' linear system. When that point is
     worse than the current one, move to the exact minimum of the objective on the segment
     towards it instead. Near the solution one step lands on it (the usual case along a path);
-    the guaranteed active-set phase of :func:`enet_qp` finishes the job otherwise."""
+    the guaranteed active-set phase of :func:`enet_qp` finishes the job otherwise.
+
+    Returns ``(w, g)``, g the smooth gradient at w.
+    """
     diag = np.diagonal(G) + l2
-    safe = np.where(diag > 0, diag, 1.0)
     boxed = bool(np.isfinite(lower).any() or np.isfinite(upper).any())
+    safe = np.where(diag > 0, diag, 1.0) if boxed else None
+    g = _smooth_gradient(G, q, l2, w)
+    value = _value_from_gradient(q, l1, w, g)
     previous = None
-    value = _qp_value(G, q, l1, l2, w)
     for _ in range(max_steps):
-        nz = np.flatnonzero(w)
-        g = G[:, nz] @ w[nz] + l2 * w - q
         u = diag * w - g
         free = np.abs(u) > l1
         x = np.zeros_like(w)
@@ -278,39 +292,42 @@ def _pdas(G, q, l1, l2, lower, upper, w, max_steps=50):
             at_upper, at_lower = target >= upper, target <= lower
             free &= ~at_upper & ~at_lower
             x[at_upper], x[at_lower] = upper[at_upper], lower[at_lower]
-        su = np.sign(u)
-        state = (free, su, x != 0)
-        if previous is not None and all(np.array_equal(a, b) for a, b in zip(state, previous)):
-            return w
-        previous = state
         F = np.flatnonzero(free)
+        su = np.sign(u[F])
+        state = (F, su, x != 0) if boxed else (F, su)
+        if previous is not None and all(np.array_equal(a, b) for a, b in zip(state, previous)):
+            return w, g
+        previous = state
         if F.size:
-            b = q[F] - l1[F] * su[F]
+            b = q[F] - l1[F] * su
             fixed = np.flatnonzero(x) if boxed else ()
             if len(fixed):
                 b -= G[np.ix_(F, fixed)] @ x[fixed]
             A = G[np.ix_(F, F)]
-            A[np.diag_indices_from(A)] += l2[F]
+            A.flat[:: F.size + 1] += l2[F]
             sol, _ = _solve_psd(A, b, exact_only=True)
             if sol is None:
-                return w
+                return w, g
             x[F] = sol
-        new_value = _qp_value(G, q, l1, l2, x)
+        g_x = _smooth_gradient(G, q, l2, x)
+        new_value = _value_from_gradient(q, l1, x, g_x)
         outside = boxed and bool(np.any(x < lower) or np.any(x > upper))
         if outside or new_value > value:  # overshoot: the best feasible point on the segment
             d = x - w
             t = _line_minimum(G, l1, l2, w, d, g, lower, upper)
             if t <= 0.0:
-                return w
+                return w, g
             x = w + t * d
             crossed = (np.sign(x) != np.sign(w)) & (w != 0) & (l1 > 0)
             x[crossed | (np.abs(x) <= 1e-15 * np.abs(w))] = 0.0
             x = np.clip(x, lower, upper)
-            new_value = _qp_value(G, q, l1, l2, x)
+            g_x = _smooth_gradient(G, q, l2, x)
+            new_value = _value_from_gradient(q, l1, x, g_x)
             if not new_value < value:
-                return w
-        w, value = x, new_value
-    return w
+                return w, g
+            previous = None
+        w, g, value = x, g_x, new_value
+    return w, g
 
 
 class _PinnedCholesky:
@@ -329,7 +346,7 @@ class _PinnedCholesky:
     @classmethod
     def build(cls, G, l2, F):
         A = G[np.ix_(F, F)]
-        A[np.diag_indices_from(A)] += l2[F]
+        A.flat[:: F.size + 1] += l2[F]
         c, info = lapack.dpotrf(A, lower=1, clean=0)
         if info != 0:
             return None
@@ -854,7 +871,7 @@ def _line_search(family, y, sw, eta, d_eta, f0, decrease, pen_at):
     t = 1.0
     for _ in range(50):
         eta_t = eta + t * d_eta
-        f_t = float(sw @ family.nll(eta_t, y)) + pen_at(t)
+        f_t = float(sw @ family.loss(eta_t, y)) + pen_at(t)
         if np.isfinite(f_t) and f_t <= f0 + 1e-4 * t * decrease + 1e-15 * abs(f0):
             return t, eta_t
         t *= 0.5
@@ -882,7 +899,7 @@ def _newton_step(family, ops, y, sw, eta, V, C, g, g_c, curv, r, pen, fit_interc
     dc = -(float(g_c) + za @ dv) / a_sum if fit_intercept else 0.0
     pen_now = sub.value(vw)
     decrease = min(float(g_w @ dv + float(g_c) * dc + sub.value(res.w) - pen_now), 0.0)
-    f0 = float(sw @ family.nll(eta, y)) + pen_now
+    f0 = float(sw @ family.loss(eta, y)) + pen_now
     t, eta_t = _line_search(
         family, y, sw, eta, Zw @ dv + dc, f0, decrease, lambda t: sub.value(vw + t * dv)
     )
@@ -936,7 +953,7 @@ def _newton_step_categorical(family, ops, y, sw, eta, V, C, g, g_c, mu, r, pen, 
     dV = dx.reshape(m, K)
     pen_now = rep.value(x)
     decrease = min(float(g_x @ dx + g_c @ dc + rep.value(res.w) - pen_now), 0.0)
-    f0 = float(sw @ family.nll(eta, y)) + pen_now
+    f0 = float(sw @ family.loss(eta, y)) + pen_now
     t, eta_t = _line_search(
         family, y, sw, eta, Zw @ dV + dc, f0, decrease, lambda t: rep.value(x + t * dx)
     )
