@@ -16,6 +16,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from .._blas import single_threaded
 from .._validation import check_choice, check_random_state, check_scalar
 from ..models.glm import GLMData, GLMEstimator, get_family, prepare_data
 from .estimators import _store
@@ -226,6 +227,7 @@ class ElasticNetCV(GLMEstimator):
             stats=stats,
         )
 
+    @single_threaded
     def fit(self, X, y, sample_weight=None, offset=None, exposure=None):
         """Cross-validate, then refit on all rows at the chosen alpha; returns self."""
         family = get_family(self._family_name())

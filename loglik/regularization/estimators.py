@@ -38,6 +38,7 @@ import warnings
 
 import numpy as np
 
+from .._blas import single_threaded
 from .._validation import ConvergenceWarning, check_choice, check_random_state, check_scalar
 from ..estimation.optimizers import OPTIMIZERS
 from ..models.glm import GLMEstimator, encode_labels, get_family, prepare_data
@@ -164,6 +165,7 @@ def _first_order_fit(est, problem: PenalizedGLM, solver, alpha, start, tol, max_
     return Fit(coef, np.asarray(intercept, dtype=np.float64), n_iter, kkt, converged)
 
 
+@single_threaded
 def fit_penalized(est, X, y, sample_weight=None, offset=None, exposure=None, *, family):
     """Fit a penalised estimator ``est`` (its parameters give alpha, the penalty, the solver)
     and store the fitted attributes on it; ``family=None`` picks bernoulli/categorical from

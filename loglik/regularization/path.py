@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._blas import single_threaded
 from .._validation import check_scalar
 from ..models.glm import get_family, prepare_data
 from .problem import PenalizedGLM
@@ -129,6 +130,7 @@ def run_path(problem: PenalizedGLM, alphas, *, tol, max_iter, progress=False, st
     return np.array(coefs), np.array(intercepts), rows
 
 
+@single_threaded
 def regularization_path(
     X,
     y,
