@@ -4,8 +4,9 @@ The exact penalised solvers factorise many small matrices (tens to hundreds of r
 sizes a multi-threaded BLAS gains nothing and, when the cores are shared, its threads waiting
 on each other can cost orders of magnitude (measured: a 100-alpha lasso path on 200x1000 took
 0.5 s on one thread and 42 s on two busy cores). The penalised fits therefore run on one BLAS
-thread from start to end, which also makes their timings predictable. :func:`single_threaded_blas` limits OpenBLAS (the
-BLAS that numpy and scipy wheels ship) to one thread *for the calling thread only*, through its
+thread from start to end, which also makes their timings predictable.
+:func:`single_threaded_blas` limits OpenBLAS (the BLAS that numpy and scipy wheels ship) to one
+thread *for the calling thread only*, through its
 own ``openblas_set_num_threads_local`` (OpenBLAS >= 0.3.27), and restores the previous setting.
 With any other BLAS it does nothing.
 """

@@ -93,3 +93,21 @@ def test_loss_curve_from_an_estimator_like_object():
     train = ax.get_lines()[0]
     np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3])
     assert ax.get_yscale() == "log"
+
+
+def test_regularization_path_and_cv_curve_plots():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 6))
+    y = X[:, 0] - 2 * X[:, 1] + rng.normal(size=80)
+    path = ll.regularization_path(X, y, n_alphas=20)
+    ax = plotting.regularization_path(path, label_top=2)
+    assert len(ax.get_lines()) == 6 + 1  # one per coefficient, plus the zero line
+    assert ax.get_xscale() == "log" and ax.xaxis_inverted()
+    assert {t.get_text() for t in ax.texts} == {"x0", "x1"}
+    ax = plotting.regularization_path(path, x="df")
+    assert ax.get_xlabel() == "effective degrees of freedom"
+    cv = ll.LassoCV(cv=3, n_alphas=15, random_state=0).fit(X, y)
+    ax = plotting.cv_curve(cv)
+    xs = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() in ("--", ":")]
+    assert cv.alpha_min_ in xs and cv.alpha_1se_ in xs
+    assert "deviance" in ax.get_ylabel()
