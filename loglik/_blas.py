@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import threading
 
 __all__ = ["single_threaded", "single_threaded_blas"]
 
@@ -45,14 +46,27 @@ def _setters() -> tuple:
     return tuple(setters)
 
 
+_state = threading.local()
+
+
 @contextlib.contextmanager
 def single_threaded_blas():
-    """Run the enclosed block with one OpenBLAS thread (for this thread), then restore."""
+    """Run the enclosed block with one OpenBLAS thread (for this thread), then restore. Nested
+    uses cost nothing."""
+    if getattr(_state, "depth", 0):
+        _state.depth += 1
+        try:
+            yield
+        finally:
+            _state.depth -= 1
+        return
     setters = _setters()
     previous = [fn(1) for fn in setters]
+    _state.depth = 1
     try:
         yield
     finally:
+        _state.depth = 0
         for fn, count in zip(setters, previous):
             fn(count)
 

@@ -335,8 +335,10 @@ class PenalizedGLM:
             pen_value = float(pen.l1 @ np.abs(v).sum(1) + 0.5 * pen.l2 @ (v * v).sum(1))
         else:
             pen_value = pen.value(v)
+        terms = None
         if self.gaussian is not None and fit.c is None:
-            loss = self.gaussian.loss(v)
+            terms = self.gaussian.residual_terms(v)
+            loss = 0.5 * terms[0]
             rss = 2.0 * loss * float(s.sum())
             n = data.n_eff
             rows = s > 0
@@ -363,8 +365,8 @@ class PenalizedGLM:
             "bic": -2 * loglik + np.log(data.n_eff) * df,
             "dual_gap": None,
         }
-        if self.gaussian is not None and fit.c is None:
-            out["dual_gap"] = gaussian_dual_gap(self.gaussian, v, pen)
+        if terms is not None:
+            out["dual_gap"] = gaussian_dual_gap(self.gaussian, v, pen, terms)
         return out
 
     def _gaussian_df(self, v, pen) -> float:

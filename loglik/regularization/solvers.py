@@ -439,6 +439,23 @@ def _descend(G, q, l1, l2, lower, upper, w, free, sign):
 # --------------------------------------------------------------------------------------------
 
 
+def _same_support_solution(G_SS, q_S, l1_S, l2_S, signs):
+    """The minimiser on a support with given signs (one Cholesky solve), or None when the
+    signs do not hold: the first try of a warm-started solve along a path, where the support
+    usually does not change between neighbouring alphas (the lasso path is linear between its
+    kinks)."""
+    A = G_SS.copy()
+    A.flat[:: A.shape[0] + 1] += l2_S
+    x, _ = _solve_psd(A, q_S - l1_S * signs, exact_only=True)
+    if x is None or np.any((np.sign(x) != signs) & (l1_S > 0)):
+        return None
+    return x
+
+
+def _unboxed(pen) -> bool:
+    return not (np.isfinite(pen.lower).any() or np.isfinite(pen.upper).any())
+
+
 class GaussianStats(NamedTuple):
     r"""Weighted sufficient statistics of :math:`(x - c_x, y - c_y)` over a set of rows:
     :math:`\sum s`, :math:`\sum s x`, :math:`\sum s y`, :math:`\sum s xx^T`, :math:`\sum s xy`,
@@ -563,6 +580,26 @@ class GaussianGram:
         return -self.q
 
     def solve(self, pen: PenaltyArrays, v0=None, *, tol) -> QPResult:
+        if v0 is not None and _unboxed(pen):
+            support = np.flatnonzero((v0 != 0) | ((pen.l1 == 0) & ~self.excluded))
+            x = (
+                None
+                if support.size == 0
+                else _same_support_solution(
+                    self.G[np.ix_(support, support)],
+                    self.q[support],
+                    pen.l1[support],
+                    pen.l2[support],
+                    np.sign(v0[support]),
+                )
+            )
+            if x is not None:
+                w = np.zeros(self.p)
+                w[support] = x
+                g = self.G[:, support] @ x + pen.l2 * w - self.q
+                kkt = float(np.max(np.abs(min_norm_subgradient(w, g, pen.l1)), initial=0.0))
+                if kkt <= tol:
+                    return QPResult(w, 1, kkt, True)
         return enet_qp(self.G, self.q, pen.l1, pen.l2, pen.lower, pen.upper, v0, tol=tol)
 
     def ridge(self, pen: PenaltyArrays) -> QPResult:
@@ -672,6 +709,22 @@ class GaussianDesign:
         first); the QP on it is solved exactly, then the KKT conditions are checked on every
         column; repeat until none is violated."""
         v = np.zeros(self.p) if v0 is None else np.asarray(v0, dtype=np.float64).copy()
+        support = np.flatnonzero(v)
+        if support.size and _unboxed(pen):
+            pos = self._positions(support)
+            x = _same_support_solution(
+                self._G[np.ix_(pos, pos)],
+                self.q[support],
+                pen.l1[support],
+                pen.l2[support],
+                np.sign(v[support]),
+            )
+            if x is not None:
+                w = np.zeros(self.p)
+                w[support] = x
+                kkt = float(np.max(np.abs(pen.kkt(w, self.gradient(w)))))
+                if kkt <= tol:
+                    return QPResult(w, 1, kkt, True)
         grad = self.gradient(v)
         extra = np.zeros(0, dtype=np.intp) if candidates is None else np.asarray(candidates)
         n_iter, solved = 0, False
@@ -731,7 +784,7 @@ class GaussianDesign:
         return self._pos[work]
 
 
-def gaussian_dual_gap(problem, v, pen: PenaltyArrays) -> float:
+def gaussian_dual_gap(problem, v, pen: PenaltyArrays, terms=None) -> float:
     r"""The duality gap :math:`P(v) - D(\kappa r)` of the Gaussian problem (objective units).
 
     The dual of :math:`\min_v \tfrac12\|y_c - Zv\|_S^2 + \sum_j h_j(v_j)` is
@@ -740,9 +793,10 @@ def gaussian_dual_gap(problem, v, pen: PenaltyArrays) -> float:
     l_j, u_j)` (for :math:`\mu_j = 0`: the bound in the direction of :math:`c` when
     :math:`|c| > \lambda_j`). The dual point is the residual scaled by the largest
     :math:`\kappa \le 1` keeping every :math:`h_j^*` finite; unpenalised, unbounded coefficients
-    (whose conjugate is the indicator of 0) enter through the KKT residual instead.
+    (whose conjugate is the indicator of 0) enter through the KKT residual instead. ``terms``:
+    ``problem.residual_terms(v)`` when already computed.
     """
-    rr, ry, c = problem.residual_terms(v)
+    rr, ry, c = problem.residual_terms(v) if terms is None else terms
     primal = 0.5 * rr + pen.value(v)
     lam, mu, lo, hi = pen
     pure_l1 = (mu == 0) & (lam > 0)

@@ -162,3 +162,34 @@ def test_working_set_solution_equals_the_gram_solution():
     a, b = gram.solve(pen, tol=1e-12), design.solve(pen, tol=1e-12)
     np.testing.assert_allclose(a.w, b.w, atol=1e-10)
     assert gram.loss(a.w) == pytest.approx(design.loss(b.w), rel=1e-10)
+
+
+def test_columns_with_huge_means_keep_their_precision():
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(200, 5))
+    y = X @ np.array([1.0, -1.0, 0.5, 0.0, 0.0]) + rng.normal(size=200)
+    shifted = X + 1e7  # centring raw sums would lose ~14 digits here
+    stats, shift_x, _ = GaussianStats.about_means(shifted, y, np.ones(200), True)
+    assert np.all(shift_x > 1e6)  # recomputed about the means
+    import loglik as ll
+
+    a = ll.Lasso(0.05).fit(X, y)
+    b = ll.Lasso(0.05).fit(shifted, y)
+    np.testing.assert_allclose(b.coef_, a.coef_, atol=1e-8)
+    assert b.intercept_ == pytest.approx(a.intercept_ - 1e7 * a.coef_.sum(), rel=1e-9)
+
+
+def test_single_threaded_blas_restores_the_thread_count():
+    from loglik._blas import _setters, single_threaded_blas
+
+    setters = _setters()
+    with single_threaded_blas():
+        inside = [fn(1) for fn in setters]  # setting 1 again returns the current value
+        assert all(count == 1 for count in inside)
+    before = [fn(1) for fn in setters]
+    for fn, count in zip(setters, before):
+        fn(count)
+    with single_threaded_blas():
+        pass
+    after = [fn(count) for fn, count in zip(setters, before)]
+    assert after == before
