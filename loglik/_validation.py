@@ -85,3 +85,7 @@ def check_choice(value, name: str, choices):
         known = ", ".join(repr(c) for c in choices)
         raise ValueError(f"unknown {name} {value!r}; known: {known}")
     return value
+
+
+class DataConversionWarning(UserWarning):
+    """Input was converted to the expected form (e.g. a column-vector y raveled to 1-D)."""

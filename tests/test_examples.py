@@ -10,6 +10,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 OUTPUTS = {
     "optimizers_compared.py": ["optimizers.csv", "rosenbrock_paths.png"],
+    "neural_likelihoods.py": ["loss_curves.png", "heteroscedastic_fit.png"],
 }
 
 

@@ -66,9 +66,12 @@ class MinimizeResult:
     """The outcome of :func:`minimize`.
 
     ``params`` has the structure that was passed in (an array, or a list of arrays); ``value`` and
-    ``grad_norm`` are at ``params`` (full-batch values); ``n_iter`` counts iterations (full batch)
-    or epochs; ``converged`` is True when a convergence criterion (gradient norm, relative change,
-    early stopping) ended the run; ``message`` says which.
+    ``grad_norm`` are at ``params`` (full-batch values, unless ``evaluate_ends=False``);
+    ``n_iter`` counts iterations (full batch) or epochs; ``converged`` is True when a convergence
+    criterion (gradient norm, relative change, early stopping) ended the run; ``message`` says
+    which. ``state`` is the optimizer's state after the last step (None for scipy solvers): pass
+    it as ``initial_state`` to continue the run (e.g. Adam's moments across ``partial_fit``
+    calls); with a restored best iterate it is still the state of the last step.
     """
 
     params: object
@@ -80,6 +83,7 @@ class MinimizeResult:
     history: History = field(repr=False)
     optimizer: str = ""
     best_iteration: int | None = None
+    state: object = field(default=None, repr=False)
 
     @property
     def x(self) -> np.ndarray:
@@ -118,6 +122,7 @@ class _Tracker:
         self.bad_epochs = 0
         self.stop_reason = None  # (converged, message)
         self.bar = _progress_bar(max_iter) if progress else None
+        self.exact_start = True  # False: entry 0 holds NaN (no full-batch evaluation)
 
     def _val(self, x, like):
         return np.nan if self.validation is None else _evaluate(self.validation, unflatten(x, like))
@@ -143,7 +148,7 @@ class _Tracker:
         return self._stop_tests(x, like, f, gnorm, val)
 
     def _initial_stop(self, f, gnorm) -> bool:
-        if not np.isfinite(f):
+        if self.exact_start and not np.isfinite(f):
             raise ValueError(f"the objective is not finite at the starting parameters (got {f})")
         if gnorm <= self.gtol:
             self.stop_reason = (True, "gradient norm below gtol at the start")
@@ -231,6 +236,8 @@ def minimize(
     progress: bool = False,
     random_state=None,
     warn: bool = True,
+    initial_state=None,
+    evaluate_ends: bool = True,
 ) -> MinimizeResult:
     r"""Minimise ``objective`` from ``params`` with a shared optimizer.
 
@@ -272,6 +279,15 @@ def minimize(
         Shuffling of mini-batches.
     warn : bool
         Emit :class:`loglik.ConvergenceWarning` when the run ends without converging.
+    initial_state : optional
+        The optimizer state to start from (a previous result's ``state``) instead of
+        ``optimizer.init(params)``; step optimizers only.
+    evaluate_ends : bool
+        With mini-batches, evaluate the objective and its gradient on all rows at the start
+        (history entry 0) and at the end (the result's ``value`` and ``grad_norm``); each costs
+        about one epoch. False skips both: entry 0 holds NaN and the result reports the last
+        (or the restored best) epoch's mean mini-batch value and gradient norm. Full-batch runs
+        always evaluate.
 
     Returns
     -------
@@ -297,6 +313,8 @@ def minimize(
     if n_iter_no_change is None:
         n_iter_no_change = 1 if batch_size is None else 10
     n_iter_no_change = check_scalar(n_iter_no_change, "n_iter_no_change", low=1, integer=True)
+    if initial_state is not None and isinstance(opt, ScipySolver):
+        raise ValueError(f"initial_state applies to step optimizers, not {opt.name!r}")
     tracker = _Tracker(
         tol=tol,
         gtol=gtol,
@@ -309,19 +327,24 @@ def minimize(
         progress=progress,
         max_iter=max_iter,
     )
-    scipy_message, at_x = None, None
+    scipy_message, at_x, state = None, None, None
     if isinstance(opt, ScipySolver):
         x, n_iter, scipy_message, at_x = _run_scipy(opt, objective, start, like, tracker, max_iter)
     elif batch_size is None:
-        x, n_iter, at_x = _run_full_batch(opt, objective, start, like, tracker, max_iter)
+        x, n_iter, at_x, state = _run_full_batch(
+            opt, objective, start, like, tracker, max_iter, initial_state
+        )
     else:
         rng = check_random_state(random_state)
-        x, n_iter = _run_mini_batch(
-            opt, objective, start, like, tracker, max_iter, batch_size, n, rng
+        tracker.exact_start = evaluate_ends
+        x, n_iter, at_x, state = _run_mini_batch(
+            opt, objective, start, like, tracker, max_iter, batch_size, n, rng, initial_state
         )
-    return _finish(
+    result = _finish(
         objective, params, like, x, n_iter, tracker, opt, restore_best, warn, scipy_message, at_x
     )
+    result.state = state
+    return result
 
 
 def _finish(
@@ -334,6 +357,9 @@ def _finish(
         best_iteration = tracker.best[2]
         if restore_best and tracker.best[1] is not x:
             x, at_x = tracker.best[1], None
+            if not tracker.exact_start:  # the epoch's mean values, when there are some
+                at_x = (history.value[best_iteration], history.grad_norm[best_iteration])
+                at_x = at_x if np.isfinite(at_x[0]) else None
     if tracker.stop_reason is None:
         converged = False
         message = scipy_message or f"maximum number of iterations ({n_iter}) reached"
@@ -372,14 +398,14 @@ def _extras(objective, batch):
     }
 
 
-def _run_full_batch(opt: Optimizer, objective, params, like, tracker, max_iter):
-    state = opt.init(params)
+def _run_full_batch(opt: Optimizer, objective, params, like, tracker, max_iter, state=None):
+    state = opt.init(params) if state is None else state
     extras = _extras(objective, None)
     f, grads = objective.value_and_grad(params)
     x = flatten(params)
     gnorm = global_norm(grads)
     if tracker.record(x, like, f, gnorm, 0.0):
-        return x, 0, (f, gnorm)
+        return x, 0, (f, gnorm), state
     for it in range(1, max_iter + 1):
         step, state = opt.update(grads, state, params, value=f, **extras)
         params = [p + s for p, s in zip(params, step)]
@@ -387,37 +413,51 @@ def _run_full_batch(opt: Optimizer, objective, params, like, tracker, max_iter):
         x = flatten(params)
         gnorm = global_norm(grads)
         if tracker.record(x, like, f, gnorm, global_norm(step)):
-            return x, it, (f, gnorm)
-    return x, max_iter, (f, gnorm)
+            return x, it, (f, gnorm), state
+    return x, max_iter, (f, gnorm), state
 
 
-def _run_mini_batch(opt: Optimizer, objective, params, like, tracker, max_iter, batch_size, n, rng):
-    state = opt.init(params)
-    f, grads = objective.value_and_grad(params)
+def _run_mini_batch(
+    opt: Optimizer, objective, params, like, tracker, max_iter, batch_size, n, rng, state=None
+):
+    """One optimizer step per mini-batch; returns ``(x, epochs, at_x, state)``, ``at_x`` the last
+    epoch's mean value and gradient norm when the ends are not evaluated on all rows."""
+    state = opt.init(params) if state is None else state
     x = flatten(params)
-    if tracker.record(x, like, f, global_norm(grads), 0.0):
-        return x, 0
+    if tracker.exact_start:
+        f, grads = objective.value_and_grad(params)
+        gnorm = global_norm(grads)
+    else:
+        f, gnorm = np.nan, np.nan
+    if tracker.record(x, like, f, gnorm, 0.0):
+        return x, 0, None if tracker.exact_start else (f, gnorm), state
+    grad_sum = [np.zeros_like(p) for p in params]
+    at_x, epoch = None, 0
     for epoch in range(1, max_iter + 1):
         order = rng.permutation(n)
-        total, grad_sum, start_x = 0.0, None, x
+        total, start_x, last = 0.0, x, None
+        for g in grad_sum:
+            g.fill(0.0)
         for lo in range(0, n, batch_size):
             batch = order[lo : lo + batch_size]
             f_b, g_b = objective.value_and_grad(params, batch)
             step, state = opt.update(g_b, state, params, value=f_b)
             params = [p + s for p, s in zip(params, step)]
-            weight = len(batch) / n
-            total += weight * f_b
-            grad_sum = (
-                [weight * g for g in g_b]
-                if grad_sum is None
-                else [a + weight * g for a, g in zip(grad_sum, g_b)]
-            )
+            total += f_b * (len(batch) / n)
+            if len(batch) == batch_size:  # full batches: summed in place, weighted at the end
+                for a, g in zip(grad_sum, g_b):
+                    a += g
+            else:
+                last = (len(batch) / n, g_b)
+        mean_grad = [a * (batch_size / n) for a in grad_sum]
+        if last is not None:
+            mean_grad = [a + last[0] * g for a, g in zip(mean_grad, last[1])]
         x = flatten(params)
-        if tracker.record(
-            x, like, total, global_norm(grad_sum), float(np.linalg.norm(x - start_x))
-        ):
-            return x, epoch
-    return x, max_iter
+        gnorm = global_norm(mean_grad)
+        at_x = None if tracker.exact_start else (total, gnorm)
+        if tracker.record(x, like, total, gnorm, float(np.linalg.norm(x - start_x))):
+            return x, epoch, at_x, state
+    return x, max_iter, at_x, state
 
 
 def _run_scipy(solver: ScipySolver, objective, params, like, tracker, max_iter):

@@ -41,6 +41,8 @@ __all__ = [
     "Logit",
     "LowerBound",
     "Objective",
+    "Simplex",
+    "SmoothObjective",
     "Softplus",
     "Transform",
     "TransformedObjective",
@@ -401,6 +403,46 @@ class CholeskyCovariance(Transform):
         return np.where(self._diag, vals * L[self._rows, self._cols], vals)
 
 
+class Simplex(Transform):
+    r"""Probabilities on the simplex from :math:`K - 1` free logits (softmax, last logit 0):
+
+    .. math:: p_j = \frac{e^{u_j}}{1 + \sum_{i<K} e^{u_i}}\ (j < K),\qquad
+              p_K = \frac{1}{1 + \sum_{i<K} e^{u_i}},
+
+    so :math:`u_j = \log(p_j / p_K)` (the additive log-ratio). Every real ``u`` gives
+    probabilities that are positive and sum to one, and the map is a bijection onto the open
+    simplex. The pull-back of :math:`g = \partial F/\partial p` is
+    :math:`\partial F/\partial u_j = p_j (g_j - p^T g)` for :math:`j < K`.
+    """
+
+    name = "simplex"
+    elementwise = False
+
+    def __init__(self, size: int):
+        if int(size) != size or size < 2:
+            raise ValueError(f"size must be an integer >= 2, got {size!r}")
+        self.size = int(size)
+
+    def __repr__(self):
+        return f"Simplex(size={self.size})"
+
+    def forward(self, u):
+        u = np.asarray(u, dtype=np.float64)
+        if u.shape != (self.size - 1,):
+            raise ValueError(f"u must have {self.size - 1} entries, got shape {u.shape}")
+        logits = np.append(u, 0.0)
+        return np.exp(logits - special.logsumexp(logits))
+
+    def inverse(self, theta):
+        p = np.asarray(theta, dtype=np.float64)
+        return np.log(p[:-1]) - np.log(p[-1])
+
+    def vjp(self, u, g):
+        p = self.forward(u)
+        g = np.asarray(g, dtype=np.float64)
+        return p[:-1] * (g[:-1] - p @ g)
+
+
 _TRANSFORMS = {"identity": Identity, "log": Log, "softplus": Softplus, "logit": Logit}
 
 
@@ -465,6 +507,61 @@ class TransformedObjective:
             [gk * t.second_derivative(u) for t, u, gk in zip(self.transforms, params, g)]
         )
         return jac[:, None] * H * jac[None, :] + np.diag(curv)
+
+
+class SmoothObjective:
+    r"""An objective over unconstrained scalars from one function that gives the value, gradient
+    and Hessian over the constrained parameters.
+
+    ``derivatives(theta)`` returns ``(f, g, H)`` at the 1-D array ``theta`` of the :math:`k`
+    constrained parameters; the objective's params are :math:`k` 0-d blocks :math:`u_j` with
+    :math:`\theta_j = T_j(u_j)` (elementwise transforms). Then
+
+    .. math:: \nabla_u F = g \odot T'(u),\qquad
+              \nabla^2_u F = \mathrm{diag}(T') H \mathrm{diag}(T') +
+              \mathrm{diag}(g \odot T''(u)).
+
+    The last evaluation is cached: a Newton step asks for the value, gradient and Hessian at one
+    point, and pays for one call (small likelihood problems reduced to sufficient statistics or
+    to a profile, where each call is one pass over the data or O(1)).
+    """
+
+    n_samples = None
+
+    def __init__(self, derivatives, transforms):
+        self.derivatives = derivatives
+        self.transforms = [get_transform(t) for t in transforms]
+        if not all(t.elementwise for t in self.transforms):
+            raise ValueError("SmoothObjective needs elementwise transforms")
+        self._key, self._last = None, None
+
+    def constrain(self, params) -> np.ndarray:
+        """The constrained parameters :math:`\theta = T(u)` as a 1-D array."""
+        return np.array([float(t.forward(float(u))) for t, u in zip(self.transforms, params)])
+
+    def _at(self, params):
+        key = tuple(float(p) for p in params)
+        if key != self._key:
+            k = len(key)
+            theta, d1, d2 = np.empty(k), np.empty(k), np.empty(k)
+            for j, (t, v) in enumerate(zip(self.transforms, key)):
+                theta[j], d1[j], d2[j] = t.forward(v), t.derivative(v), t.second_derivative(v)
+            f, g, H = self.derivatives(theta)
+            g = np.asarray(g, dtype=np.float64)
+            H = np.asarray(H, dtype=np.float64) * (d1[:, None] * d1[None, :])
+            H.flat[:: k + 1] += g * d2
+            self._key, self._last = key, (float(f), g * d1, H)
+        return self._last
+
+    def value(self, params, batch=None) -> float:
+        return self._at(params)[0]
+
+    def value_and_grad(self, params, batch=None):
+        f, g, _ = self._at(params)
+        return f, [np.array(gj) for gj in g]
+
+    def hessian(self, params, batch=None):
+        return self._at(params)[2]
 
 
 # --------------------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ class FistaState(NamedTuple):
 
 class NewtonState(NamedTuple):
     count: int
-    n_gradient_steps: int
+    n_modified_steps: int
     last_step_size: float
     n_line_search_failures: int
 
@@ -180,10 +180,27 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Opti
 
     def update(updates, state, params=None, **extra):
         t = state.count + 1
-        mu = [b1 * m + (1 - b1) * g for m, g in zip(state.mu, updates)]
-        nu = [b2 * v + (1 - b2) * g * g for v, g in zip(state.nu, updates)]
-        c1, c2 = 1 - b1**t, 1 - b2**t
-        out = [(m / c1) / (np.sqrt(v / c2) + eps) for m, v in zip(mu, nu)]
+        # u = (m/c1)/(sqrt(v/c2) + eps) = (sqrt(c2)/c1) m/(sqrt(v) + eps sqrt(c2)), computed
+        # with three fresh arrays per block (new m, new v, output) instead of a dozen
+        # temporaries: allocation dominates the cost of the step for large blocks.
+        root_c2 = np.sqrt(1 - b2**t)
+        scale, shifted_eps = root_c2 / (1 - b1**t), eps * root_c2
+        mu, nu, out = [], [], []
+        for m, v, g in zip(state.mu, state.nu, updates):
+            m_new = np.multiply(m, b1, out=np.empty_like(m))
+            u = np.multiply(g, 1 - b1, out=np.empty_like(m))
+            m_new += u
+            v_new = np.multiply(v, b2, out=np.empty_like(v))
+            np.multiply(g, g, out=u)
+            u *= 1 - b2
+            v_new += u
+            np.sqrt(v_new, out=u)
+            u += shifted_eps
+            np.divide(m_new, u, out=u)
+            u *= scale
+            mu.append(m_new)
+            nu.append(v_new)
+            out.append(u)
         return out, AdamState(t, mu, nu)
 
     def init(params):
@@ -448,8 +465,12 @@ def newton(damping: float = 0.0, c1: float = 1e-4, shrink: float = 0.5, max_back
     r"""Damped Newton with a backtracking (Armijo) line search.
 
     Direction :math:`d = -(H + \delta I)^{-1} g` when :math:`H + \delta I` is positive definite
-    (Cholesky succeeds), else the steepest-descent direction :math:`d = -g` (counted in the state
-    as ``n_gradient_steps``). The step :math:`\alpha d` takes the largest
+    (Cholesky succeeds). Otherwise (a saddle, a concave region) a gradient step in the metric of
+    :math:`|H|`: with :math:`H = V\Lambda V^T`, :math:`d = -V|\Lambda|_\epsilon^{-1}V^T g`, the
+    eigenvalues replaced by :math:`\max(|\lambda_i|, 10^{-8}\max_j|\lambda_j|)` — a descent
+    direction that keeps Newton's scaling (plain :math:`-g` would crawl on badly scaled
+    problems); plain :math:`-g` only when H is not finite. Such steps are counted in the state as
+    ``n_modified_steps``. The step :math:`\alpha d` takes the largest
     :math:`\alpha \in \{1, \beta, \beta^2, \ldots\}` with
     :math:`f(\theta + \alpha d) \le f(\theta) + c_1 \alpha\, g^T d`. Needs ``value_fn`` and
     ``hessian_fn`` from the loop (so the objective must have a Hessian); full batch only.
@@ -471,21 +492,19 @@ def newton(damping: float = 0.0, c1: float = 1e-4, shrink: float = 0.5, max_back
         H = np.asarray(hessian_fn(params), dtype=np.float64)
         if damping:
             H = H + damping * np.eye(g.size)
-        n_grad = state.n_gradient_steps
-        try:
-            d = -linalg.cho_solve(linalg.cho_factor(H, lower=True, check_finite=True), g)
-        except (linalg.LinAlgError, ValueError):
-            d = None
-        if d is None or not np.all(np.isfinite(d)) or g @ d >= 0:
-            d, n_grad = -g, n_grad + 1
+        n_grad = state.n_modified_steps
+        d = _newton_direction(H, g)
+        slope = np.nan if d is None else float(np.dot(g, d))
+        if not slope < 0:  # no direction, a non-finite one, or not a descent direction
+            d, n_grad = _modified_direction(H, g), n_grad + 1
+            slope = float(np.dot(g, d))
         f0 = value_fn(params) if value is None else value
-        slope = float(g @ d)
         alpha = 1.0
-        slack = 8 * np.finfo(float).eps * abs(f0)  # rounding noise near the optimum
+        slack = _ROUNDING * abs(f0)  # rounding noise near the optimum
         x0 = flatten(params)
         for _ in range(max_backtracks):
             f_new = value_fn(unflatten(x0 + alpha * d, params))
-            if np.isfinite(f_new) and f_new <= f0 + c1 * alpha * slope + slack:
+            if f_new <= f0 + c1 * alpha * slope + slack:  # False for NaN
                 step = unflatten(alpha * d, params)
                 return step, NewtonState(
                     state.count + 1, n_grad, alpha, state.n_line_search_failures
@@ -495,6 +514,44 @@ def newton(damping: float = 0.0, c1: float = 1e-4, shrink: float = 0.5, max_back
         return zero, NewtonState(state.count + 1, n_grad, 0.0, state.n_line_search_failures + 1)
 
     return Optimizer(init, update, "newton", full_batch=True)
+
+
+_ROUNDING = 8 * np.finfo(np.float64).eps
+_SMALL = 32  # below this dimension numpy's LAPACK calls beat scipy's checked wrappers
+
+
+def _newton_direction(H, g):
+    """:math:`-H^{-1}g` through a Cholesky factor, or None when H is not positive definite."""
+    if g.size == 1:
+        h = float(H[0, 0])
+        return -g / h if 0 < h < np.inf else None
+    if g.size == 2:  # explicit: positive definite iff h11 > 0 and det > 0
+        a, b, c = float(H[0, 0]), float(H[0, 1]), float(H[1, 1])
+        det = a * c - b * b
+        if not (0 < a < np.inf and 0 < det < np.inf):
+            return None
+        return -np.array([c * g[0] - b * g[1], a * g[1] - b * g[0]]) / det
+    if not np.isfinite(H).all():
+        return None
+    try:
+        if g.size <= _SMALL:
+            L = np.linalg.cholesky(H)
+            return -np.linalg.solve(L.T, np.linalg.solve(L, g))
+        return -linalg.cho_solve(linalg.cho_factor(H, lower=True, check_finite=False), g)
+    except (np.linalg.LinAlgError, linalg.LinAlgError, ValueError):
+        return None
+
+
+def _modified_direction(H, g):
+    """:math:`-|H|^{-1} g` with the eigenvalues floored away from 0; :math:`-g` for non-finite H."""
+    if not np.isfinite(H).all():
+        return -g
+    lam, V = np.linalg.eigh(0.5 * (H + H.T))
+    size = np.abs(lam)
+    floor = max(1e-8 * float(size.max(initial=0.0)), np.finfo(np.float64).tiny)
+    if size.max(initial=0.0) == 0.0:
+        return -g
+    return -V @ ((V.T @ g) / np.maximum(size, floor))
 
 
 class ScipySolver(NamedTuple):
@@ -562,8 +619,15 @@ OPTIMIZERS: dict[str, Callable[..., Optimizer | ScipySolver]] = {
 }
 
 
+_BY_NAME: dict[str, Optimizer | ScipySolver] = {}
+
+
 def get_optimizer(optimizer, **kwargs) -> Optimizer | ScipySolver:
-    """An optimizer by name (``"adam"``; keyword arguments go to its recipe) or as given."""
+    """An optimizer by name (``"adam"``; keyword arguments go to its recipe) or as given.
+
+    A name without keyword arguments returns one shared default instance: optimizers are
+    immutable pairs of pure functions, so sharing them is safe (and saves rebuilding).
+    """
     if isinstance(optimizer, Optimizer | ScipySolver):
         if kwargs:
             raise ValueError("keyword arguments apply to an optimizer given by name only")
@@ -571,4 +635,8 @@ def get_optimizer(optimizer, **kwargs) -> Optimizer | ScipySolver:
     if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
         known = ", ".join(OPTIMIZERS)
         raise ValueError(f"unknown optimizer {optimizer!r}; known: {known}")
-    return OPTIMIZERS[optimizer](**kwargs)
+    if kwargs:
+        return OPTIMIZERS[optimizer](**kwargs)
+    if optimizer not in _BY_NAME:
+        _BY_NAME[optimizer] = OPTIMIZERS[optimizer]()
+    return _BY_NAME[optimizer]

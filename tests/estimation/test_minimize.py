@@ -346,3 +346,79 @@ def test_progress_bar_does_not_change_the_run(capsys):
     a = ll.minimize(obj, np.zeros(5), O.gd(0.01), max_iter=30, warn=False)
     b = ll.minimize(obj, np.zeros(5), O.gd(0.01), max_iter=30, warn=False, progress=True)
     np.testing.assert_array_equal(a.params, b.params)
+
+
+def _adam_run(obj, start, **kwargs):
+    defaults = dict(batch_size=10, tol=0, gtol=0, warn=False, random_state=0)
+    return ll.minimize(obj, start, O.adam(0.05), **{**defaults, **kwargs})
+
+
+def test_epoch_gradient_norm_is_the_norm_of_the_weighted_mean_batch_gradient():
+    obj, _ = logistic(n=103)
+    grads = []
+    inner = obj.value_and_grad
+
+    class Spy:
+        n_samples = obj.n_samples
+
+        def value_and_grad(self, params, batch=None):
+            f, g = inner(params, batch)
+            if batch is not None:
+                grads.append((len(batch), ll.estimation.objective.flatten(g)))
+            return f, g
+
+    res = _adam_run(Spy(), logistic_start(), max_iter=1)
+    mean = sum(k * g for k, g in grads) / 103
+    assert res.history.grad_norm[1] == pytest.approx(np.linalg.norm(mean), rel=1e-12)
+
+
+def test_initial_state_continues_a_run_exactly():
+    obj, _ = logistic()
+    rng = np.random.default_rng(3)
+    whole = _adam_run(obj, logistic_start(), max_iter=4, random_state=rng)
+    rng = np.random.default_rng(3)
+    first = _adam_run(obj, logistic_start(), max_iter=2, random_state=rng)
+    second = _adam_run(obj, first.params, max_iter=2, random_state=rng, initial_state=first.state)
+    np.testing.assert_allclose(second.x, whole.x, rtol=1e-12, atol=1e-14)
+    fresh = _adam_run(obj, first.params, max_iter=2, random_state=np.random.default_rng(3))
+    assert not np.allclose(fresh.x, whole.x)
+    assert whole.state.states[1].count == 4 * 50
+
+
+def test_initial_state_is_refused_by_scipy_solvers():
+    obj, _ = logistic()
+    with pytest.raises(ValueError, match="initial_state"):
+        ll.minimize(obj, logistic_start(), "lbfgs", initial_state=())
+
+
+def test_evaluate_ends_false_skips_the_full_passes():
+    obj, _ = logistic(n=100)
+    calls = []
+    inner = obj.value_and_grad
+
+    class Spy:
+        n_samples = obj.n_samples
+
+        def value_and_grad(self, params, batch=None):
+            calls.append(batch is None)
+            return inner(params, batch)
+
+    exact = _adam_run(obj, logistic_start(), max_iter=3)
+    lean = _adam_run(Spy(), logistic_start(), max_iter=3, evaluate_ends=False)
+    assert not any(calls) and len(calls) == 30
+    np.testing.assert_array_equal(lean.x, exact.x)
+    assert np.isnan(lean.history.value[0]) and np.isnan(lean.history.grad_norm[0])
+    np.testing.assert_array_equal(lean.history.value[1:], exact.history.value[1:])
+    assert lean.value == lean.history.value[-1] and lean.grad_norm == lean.history.grad_norm[-1]
+
+
+def test_evaluate_ends_false_reports_the_restored_epoch():
+    obj, _ = logistic(n=200)
+    val, _ = logistic(n=200, seed=1)
+    res = _adam_run(
+        obj, logistic_start(), max_iter=30, validation=val, patience=3, evaluate_ends=False
+    )
+    k = res.best_iteration
+    assert k is not None and k >= 1
+    assert res.value == res.history.value[k]
+    assert res.history.val_value[k] == pytest.approx(val.value(res.params))

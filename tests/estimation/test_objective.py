@@ -207,6 +207,27 @@ def test_cholesky_covariance(dim):
     assert ob.check_gradient(fun, lambda v: t.vjp(v, G), u).ok
 
 
+@pytest.mark.parametrize("size", [2, 3, 5])
+def test_simplex(size):
+    rng = np.random.default_rng(size)
+    t = ob.Simplex(size)
+    u = rng.normal(size=size - 1)
+    p = t.forward(u)
+    assert p.shape == (size,) and np.all(p > 0) and p.sum() == pytest.approx(1.0, abs=1e-15)
+    np.testing.assert_allclose(t.inverse(p), u, atol=1e-12)
+    g = rng.normal(size=size)  # F(p) = g'p
+
+    def fun(v):
+        return float(g @ t.forward(v))
+
+    assert ob.check_gradient(fun, lambda v: t.vjp(v, g), u).ok
+    assert t.forward(np.full(size - 1, 800.0)).sum() == pytest.approx(1.0)  # no overflow
+    with pytest.raises(ValueError, match="entries"):
+        t.forward(np.zeros(size))
+    with pytest.raises(ValueError, match="size"):
+        ob.Simplex(1)
+
+
 def test_cholesky_covariance_checks_sizes():
     with pytest.raises(ValueError, match="3 entries"):
         ob.CholeskyCovariance(2).forward(np.zeros(2))
@@ -263,3 +284,27 @@ class _Blocks:
 
     def hessian(self, params, batch=None):
         return self.flat.hessian([np.array([float(params[0]), float(params[1])])])
+
+
+def test_smooth_objective_chain_rule_and_cache():
+    # F(a, b) = (a - 2)^2 + a b + b^2 over a = exp(u0), b = expit(u1)
+    calls = []
+
+    def derivatives(theta):
+        calls.append(theta.copy())
+        a, b = theta
+        f = (a - 2) ** 2 + a * b + b**2
+        return f, np.array([2 * (a - 2) + b, a + 2 * b]), np.array([[2.0, 1.0], [1.0, 2.0]])
+
+    obj = ob.SmoothObjective(derivatives, ["log", "logit"])
+    params = [np.array(0.3), np.array(-0.4)]
+    g_check, h_check = ll.check_objective(obj, params)
+    assert g_check.ok and h_check.ok
+    calls.clear()
+    obj.value(params), obj.value_and_grad(params), obj.hessian(params)
+    assert len(calls) == 1
+    np.testing.assert_allclose(obj.constrain(params), [np.exp(0.3), 1 / (1 + np.exp(0.4))])
+    res = ll.minimize(obj, params, "newton", gtol=1e-12)
+    assert res.converged
+    with pytest.raises(ValueError, match="elementwise"):
+        ob.SmoothObjective(derivatives, [ob.CholeskyCovariance(2)])

@@ -289,10 +289,37 @@ def test_newton_falls_back_to_gradient_steps_when_hessian_is_indefinite():
     step, state = opt.update(
         g, opt.init(params), params, value=f, value_fn=fun.value, hessian_fn=fun.hessian
     )
-    assert state.n_gradient_steps == 1
+    assert state.n_modified_steps == 1
     assert fun.value([params[0] + step[0]]) < f
     res = ll.minimize(fun, params[0], "newton", gtol=1e-10)
     np.testing.assert_allclose(np.abs(res.params), [1.0, 0.0], atol=1e-9)
+
+
+def test_newton_keeps_its_scaling_where_the_hessian_is_indefinite():
+    # normal NLL over (mu, log sigma) far from the MLE: indefinite Hessian, badly scaled
+    x = np.random.default_rng(0).normal(900.0, 170.0, size=100)
+
+    def nll(v):
+        mu, eta = v
+        return eta + np.mean((x - mu) ** 2) / (2 * np.exp(2 * eta))
+
+    def grad(v):
+        mu, eta = v
+        s = np.exp(-2 * eta)
+        return np.array([-np.mean(x - mu) * s, 1 - np.mean((x - mu) ** 2) * s])
+
+    def hess(v):
+        mu, eta = v
+        s = np.exp(-2 * eta)
+        m = np.mean(x - mu)
+        return np.array([[s, 2 * m * s], [2 * m * s, 2 * np.mean((x - mu) ** 2) * s]])
+
+    obj = ll.FunctionObjective(nll, grad, hess=hess)
+    start = np.array([700.0, np.log(60.0)])
+    assert np.linalg.eigvalsh(hess(start)).min() < 0
+    res = ll.minimize(obj, start, "newton", gtol=1e-10)
+    assert res.converged and res.n_iter < 40
+    np.testing.assert_allclose(res.params, [x.mean(), np.log(x.std())], rtol=1e-9)
 
 
 def test_newton_backtracks_on_overshooting_steps():
@@ -399,3 +426,15 @@ def test_get_optimizer_by_name_passes_settings():
     opt = O.get_optimizer("adam", learning_rate=0.5)
     (s,), _ = _steps(opt, [G1])
     np.testing.assert_allclose(s, -0.5 * np.sign(G1[0]), atol=1e-7)
+
+
+def test_newton_direction_small_cases_match_the_general_solve():
+    rng = np.random.default_rng(0)
+    for k in (1, 2, 3):
+        A = rng.normal(size=(k, k))
+        H = A @ A.T + k * np.eye(k)
+        g = rng.normal(size=k)
+        np.testing.assert_allclose(O._newton_direction(H, g), -np.linalg.solve(H, g), rtol=1e-12)
+        assert O._newton_direction(-H, g) is None  # not positive definite
+    assert O._newton_direction(np.array([[1.0, 2.0], [2.0, 1.0]]), np.ones(2)) is None
+    assert O._newton_direction(np.full((2, 2), np.nan), np.ones(2)) is None

@@ -1,0 +1,239 @@
+r"""Uncertainty of maximum-likelihood estimates: information, standard errors, intervals, tests.
+
+* **Observed information** :math:`J = -\nabla^2\ell(\hat\theta)` over the free parameters (the
+  family's analytic Hessian; the expected information :math:`n I(\hat\theta)` where the
+  likelihood is not twice differentiable, e.g. the Laplace location), its inverse the
+  asymptotic covariance, the standard errors its diagonal's square roots. A parameter on the
+  edge of its domain (a proportion of 0) has no curvature there: its standard error is
+  reported as 0 and flagged in ``diagnostics``; use profile or exact intervals for it.
+* **Wald intervals** on the scale the parameter is unconstrained on (log for positive
+  parameters, logit for probabilities, identity otherwise), mapped back: with
+  :math:`\eta = g(\theta)`, :math:`\mathrm{se}_\eta = \mathrm{se}_\theta\, g'(\hat\theta)`
+  (delta method) and the interval :math:`g^{-1}(\hat\eta \pm z\,\mathrm{se}_\eta)`, which always
+  respects the domain.
+* **Profile intervals**: :math:`\{\theta_j: 2(\ell(\hat\theta) - \ell_p(\theta_j)) \le
+  \chi^2_{1}(\text{level})\}`, :math:`\ell_p` maximising over the other parameters, the two
+  ends found by bracketing and Brent's method on the same scale.
+* **Parametric bootstrap** percentile intervals: refit on samples from the fitted distribution.
+* **Likelihood-ratio test** for nested fits, and AIC, AICc, BIC.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from .._validation import ConvergenceWarning, check_random_state, check_scalar
+from .data import FitData
+from .objective import Identity, Log, Logit
+
+__all__ = [
+    "LRTResult",
+    "bootstrap_estimates",
+    "covariance",
+    "information_criteria",
+    "lrt",
+    "profile_interval",
+    "wald_interval",
+]
+
+_SCALES = {"identity": Identity(), "log": Log(), "logit": Logit()}
+
+
+def information_criteria(loglik: float, k: int, n: float) -> tuple[float, float, float]:
+    r"""``(AIC, AICc, BIC)``: :math:`2k - 2\ell`, :math:`\mathrm{AIC} + 2k(k+1)/(n-k-1)`
+    (infinite when :math:`n \le k + 1`), :math:`k\log n - 2\ell`."""
+    aic = 2.0 * k - 2.0 * loglik
+    aicc = aic + 2.0 * k * (k + 1.0) / (n - k - 1.0) if n > k + 1 else np.inf
+    return aic, aicc, k * np.log(n) - 2.0 * loglik
+
+
+def label_value(cls, theta, param, index) -> float:
+    """One scalar entry of the parameter tuple (0 for a category beyond the vector's end)."""
+    v = theta[cls.param_names.index(param)]
+    try:
+        return float(v[index]) if index else float(v)
+    except IndexError:
+        return 0.0
+
+
+def covariance(cls, data: FitData, theta: tuple, free: tuple):
+    """``(labels, cov, details)``: the asymptotic covariance over the free labels and what the
+    diagnostics report about the information matrix (eigenvalues, positive definiteness)."""
+    labels = cls._labels(theta, free)
+    given = cls._covariance(data, theta, free)
+    if given is not None:
+        return labels, np.atleast_2d(np.asarray(given, dtype=np.float64)), {}
+    boundary = set(cls._boundary(theta, free))
+    interior = tuple(n for n in free if n not in boundary)
+    cov = np.zeros((len(free), len(free)))
+    details = {}
+    if interior:
+        info = np.atleast_2d(cls._information(data, theta, interior))
+        eig = np.linalg.eigvalsh(0.5 * (info + info.T))
+        positive = bool(eig[0] > 1e-12 * max(abs(eig[-1]), 1e-300))
+        inv = np.linalg.inv(info) if positive else np.linalg.pinv(info)
+        idx = [free.index(n) for n in interior]
+        cov[np.ix_(idx, idx)] = 0.5 * (inv + inv.T)
+        details = {
+            "hessian_pd": positive,
+            "min_eigenvalue": float(eig[0]),
+            "condition_number": float(eig[-1] / eig[0]) if eig[0] > 0 else np.inf,
+        }
+    return labels, cov, details
+
+
+def wald_interval(estimate, se, scale: str, level: float) -> tuple[float, float]:
+    r"""The Wald interval on the parameter's unconstrained ``scale``, mapped back."""
+    z = stats.norm.ppf(0.5 + level / 2.0)
+    if se == 0 or not np.isfinite(estimate):
+        return estimate, estimate
+    t = _SCALES[scale]
+    eta = float(t.inverse(estimate))
+    if not np.isfinite(eta):
+        return estimate, estimate
+    half = z * se / float(t.derivative(eta))
+    return float(t.forward(eta - half)), float(t.forward(eta + half))
+
+
+def profile_interval(result, label: str, level: float) -> tuple[float, float]:
+    r"""The profile-likelihood interval for one label (see the module doc)."""
+    from .mle import estimate, theta_from
+
+    cls, data, theta, fixed = result.family_class, result.data, result.theta, result.fixed
+    _, param, index, scale = next(e for e in cls._labels(theta, result.free) if e[0] == label)
+    cutoff = stats.chi2.ppf(level, 1)
+    best = result.loglik
+    t = _SCALES[scale]
+    hat = label_value(cls, theta, param, index)
+
+    def profile(value):
+        if index or cls._spec(param).kind != "scalar":
+            return cls._profile_loglik(data, theta, fixed, label, value)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            est = estimate(cls, data, {**fixed, param: value})
+        return float(
+            cls._loglik_total(data, *theta_from(cls, {**est.values, **fixed, param: value}))
+        )
+
+    def excess(eta):
+        return 2.0 * (best - profile(float(t.forward(eta)))) - cutoff
+
+    se = result.se.get(label, np.nan)
+    with np.errstate(divide="ignore"):
+        eta_hat = float(t.inverse(hat))
+    if not np.isfinite(eta_hat):  # the MLE is on the edge of the domain: one end of the interval
+        at_low = eta_hat < 0
+        inside = float(t.inverse(hat + 1e-12 if at_low else hat - 1e-12))
+        end = _search(excess, inside, 1.0 if at_low else -1.0, 1.0, t)
+        return (hat, end) if at_low else (end, hat)
+    deriv = float(t.derivative(eta_hat))
+    step = se / deriv * np.sqrt(cutoff) if se > 0 and np.isfinite(se) else 0.1
+    step = max(step, 1e-8 * max(1.0, abs(eta_hat)))
+    return _search(excess, eta_hat, -1.0, step, t), _search(excess, eta_hat, +1.0, step, t)
+
+
+def _search(excess, eta0, direction, step, t) -> float:
+    """Bracket the root of ``excess`` from ``eta0`` in ``direction``, then Brent; the domain's
+    end when the profile never falls far enough (the interval is unbounded on that side)."""
+    previous = eta0
+    for _ in range(80):
+        eta = previous + direction * step
+        value = excess(eta)
+        if not np.isfinite(value) or value > 0:
+            if not np.isfinite(value):
+                eta = 0.5 * (previous + eta)
+                if not excess(eta) > 0:
+                    previous, step = eta, step / 4.0
+                    continue
+            lo, hi = sorted((previous, eta))
+            root = optimize.brentq(excess, lo, hi, xtol=1e-12 * max(1.0, abs(eta)), rtol=1e-14)
+            return float(t.forward(root))
+        previous, step = eta, step * 2.0
+        if abs(previous) > 1e6:
+            break
+    return float(t.forward(direction * np.inf))
+
+
+def bootstrap_estimates(result, n_boot: int = 1000, random_state=None) -> pd.DataFrame:
+    r"""Parametric bootstrap: ``n_boot`` samples of the data's size from the fitted
+    distribution, each refitted (same ``fixed``); one row of label values per replicate.
+
+    Replicates on which the MLE does not exist (e.g. a zero-variance sample) are dropped and
+    counted in ``frame.attrs["failed"]``.
+    """
+    from .mle import estimate, theta_from
+
+    n_boot = check_scalar(n_boot, "n_boot", low=2, integer=True)
+    rng = check_random_state(random_state)
+    cls, fixed = result.family_class, result.fixed
+    labels = cls._labels(result.theta, result.free)
+    size = result.n_obs if result.data.w is None else round(result.n)
+    dist = result.dist
+    rows, failed = [], 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        for _ in range(n_boot):
+            sample = FitData(dist.sample(size, rng))
+            try:
+                est = estimate(cls, sample, fixed)
+                theta = theta_from(cls, {**est.values, **fixed})
+            except (ValueError, ConvergenceWarning, np.linalg.LinAlgError):
+                failed += 1
+                continue
+            rows.append([label_value(cls, theta, p, i) for _, p, i, _ in labels])
+    if not rows:
+        raise ValueError("the MLE failed on every bootstrap sample")
+    frame = pd.DataFrame(rows, columns=[lab for lab, *_ in labels])
+    frame.attrs["failed"] = failed
+    return frame
+
+
+class LRTResult(NamedTuple):
+    """A likelihood-ratio test: ``statistic`` :math:`2(\\ell_1 - \\ell_0)`, ``df``, ``pvalue``."""
+
+    statistic: float
+    df: int
+    pvalue: float
+
+
+def lrt(restricted, full) -> LRTResult:
+    r"""Likelihood-ratio test of a restricted fit against a full fit it is nested in.
+
+    :math:`2(\ell_{\text{full}} - \ell_{\text{restricted}})` is referred to
+    :math:`\chi^2_{k_{\text{full}} - k_{\text{restricted}}}` (Wilks). Both fits must be on the
+    same data and the restricted model a special case of the full one (parameters fixed, e.g.
+    ``fit(x, "gamma", fixed={"shape": 1})`` in ``fit(x, "gamma")``, or the exponential in the
+    gamma). When the restriction puts a parameter on the edge of its domain the reference
+    distribution is a chi-bar-square and this p-value is conservative (about twice too large).
+
+    Raises
+    ------
+    ValueError
+        Different data, no fewer free parameters in ``restricted``, or a restricted fit with a
+        clearly higher log-likelihood (not nested, or the full fit did not converge).
+    """
+    for name, res in (("restricted", restricted), ("full", full)):
+        if not hasattr(res, "loglik") or not hasattr(res, "k"):
+            raise ValueError(f"{name} must be a FitResult, got {type(res).__name__}")
+    if restricted.n != full.n or restricted.n_obs != full.n_obs:
+        raise ValueError(f"the fits are on different data (n = {restricted.n:g} and {full.n:g})")
+    df = full.k - restricted.k
+    if df <= 0:
+        raise ValueError(
+            f"restricted has {restricted.k} free parameters, full has {full.k}: the restricted "
+            "model must have fewer"
+        )
+    statistic = 2.0 * (full.loglik - restricted.loglik)
+    if statistic < -1e-6 * max(1.0, abs(full.loglik)):
+        raise ValueError(
+            f"the restricted fit has the higher log-likelihood ({restricted.loglik:.6g} > "
+            f"{full.loglik:.6g}): the models are not nested, or the full fit did not converge"
+        )
+    statistic = max(statistic, 0.0)
+    return LRTResult(float(statistic), int(df), float(stats.chi2.sf(statistic, df)))

@@ -1,0 +1,390 @@
+r"""The result of a maximum-likelihood fit: estimates with their uncertainty."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._validation import check_choice, check_scalar
+from . import inference
+
+__all__ = ["FitResult", "Summary"]
+
+CI_METHODS = ("wald", "profile", "bootstrap", "exact")
+
+
+class FitResult:
+    r"""A fitted distribution with the uncertainty of its parameters.
+
+    Attributes
+    ----------
+    family : str
+        The family's name; ``family_class`` the class.
+    params : dict
+        Every parameter (estimated and fixed), in the family's documented parametrisation.
+    fixed : dict
+        The parameters held fixed; ``free`` the names of the estimated ones.
+    loglik : float
+        :math:`\ell(\hat\theta) = \sum_i w_i\log p(x_i\mid\hat\theta)`.
+    n, n_obs : float, int
+        The sample size (total weight) and the number of rows.
+    k : int
+        The number of free parameters (scalars).
+    aic, aicc, bic : float
+        :math:`2k - 2\ell`, AIC :math:`+ 2k(k+1)/(n-k-1)`, :math:`k\log n - 2\ell`.
+    converged, n_iter, method, message
+        How the estimate was found (``method`` is "closed form", a Newton variant or the
+        optimizer's name).
+    se : dict
+        Standard errors (label -> float) from the observed information.
+    cov : pandas.DataFrame
+        The asymptotic covariance matrix over the labels.
+    dist : Distribution
+        The fitted distribution (``logpdf``, ``cdf``, ``ppf``, ``sample``, ...).
+    path : pandas.DataFrame or None
+        With ``optimizer=``: the iterates (one column per label), ``loglik`` and ``grad_norm``.
+    history : History or None
+        The optimizer's raw history (``minimize``'s), when one ran.
+    diagnostics : dict
+        ``grad_norm`` (at the optimum, unconstrained scale), ``hessian_pd``,
+        ``min_eigenvalue``, ``condition_number``, ``on_boundary`` (labels), ``regular``,
+        ``converged`` and ``notes``.
+
+    Labels are the parameter names for scalar parameters, ``probs[j]``, ``mean[i]``,
+    ``cov[i,j]`` for entries of vector and matrix ones. The data are kept by reference (not
+    copied) for profile intervals, bootstraps and likelihood surfaces.
+    """
+
+    def __init__(
+        self,
+        family_class,
+        data,
+        theta,
+        fixed,
+        free,
+        loglik,
+        *,
+        method="closed form",
+        converged=True,
+        n_iter=0,
+        message="",
+        optimizer_result=None,
+        path=None,
+    ):
+        self.family_class = family_class
+        self.data = data
+        self.theta = tuple(theta)
+        self.fixed = dict(fixed)
+        self.free = tuple(free)
+        self.loglik = float(loglik)
+        self.method, self.converged, self.n_iter = method, bool(converged), int(n_iter)
+        self.message = message
+        self.optimizer_result = optimizer_result
+        self.path = path
+        self._boot = {}
+
+    # ---- what was fitted -------------------------------------------------------------------
+
+    @property
+    def family(self) -> str:
+        return self.family_class.name
+
+    @property
+    def params(self) -> dict:
+        return {
+            name: (float(v) if v.ndim == 0 else v.copy())
+            for name, v in zip(self.family_class.param_names, self.theta)
+        }
+
+    @property
+    def n(self) -> float:
+        return self.data.n
+
+    @property
+    def n_obs(self) -> int:
+        return self.data.n_obs
+
+    @cached_property
+    def labels(self) -> list[str]:
+        """The names of the free scalar quantities, in the order of ``cov``."""
+        return [entry[0] for entry in self.family_class._labels(self.theta, self.free)]
+
+    @property
+    def k(self) -> int:
+        return self.family_class._n_free(self.theta, self.free)
+
+    @cached_property
+    def dist(self):
+        return self.family_class(*self.theta)
+
+    def to_scipy(self):
+        """The fitted distribution as a frozen ``scipy.stats`` object."""
+        return self.dist.to_scipy()
+
+    @property
+    def history(self):
+        res = self.optimizer_result
+        return None if res is None else res.history
+
+    # ---- information criteria ----------------------------------------------------------------
+
+    @cached_property
+    def _criteria(self):
+        return inference.information_criteria(self.loglik, self.k, self.n)
+
+    @property
+    def aic(self) -> float:
+        return self._criteria[0]
+
+    @property
+    def aicc(self) -> float:
+        return self._criteria[1]
+
+    @property
+    def bic(self) -> float:
+        return self._criteria[2]
+
+    # ---- uncertainty -----------------------------------------------------------------------
+
+    @cached_property
+    def _covariance(self):
+        return inference.covariance(self.family_class, self.data, self.theta, self.free)
+
+    @property
+    def cov(self) -> pd.DataFrame:
+        labels, cov, _ = self._covariance
+        names = [entry[0] for entry in labels]
+        return pd.DataFrame(cov, index=names, columns=names)
+
+    @property
+    def se(self) -> dict:
+        labels, cov, _ = self._covariance
+        return {e[0]: float(np.sqrt(max(cov[i, i], 0.0))) for i, e in enumerate(labels)}
+
+    @property
+    def estimates(self) -> dict:
+        """Label -> estimate for every free scalar quantity."""
+        cls = self.family_class
+        return {
+            label: inference.label_value(cls, self.theta, param, index)
+            for label, param, index, _ in cls._labels(self.theta, self.free)
+        }
+
+    def conf_int(self, level=0.95, method="wald", *, n_boot=1000, random_state=None):
+        """Confidence intervals for the free parameters.
+
+        Parameters
+        ----------
+        level : float
+            Coverage, in (0, 1).
+        method : {"wald", "profile", "bootstrap", "exact"}
+            ``wald``: from the standard errors, on the log scale for positive parameters and
+            the logit scale for probabilities (so the interval respects the domain);
+            ``profile``: where the likelihood-ratio statistic crosses the chi-square(1)
+            quantile; ``bootstrap``: percentiles of ``n_boot`` parametric-bootstrap refits
+            (``random_state``); ``exact``: the family's exact interval where it has one
+            (normal, lognormal, exponential, poisson, bernoulli, binomial, uniform).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by label, columns ``lower`` and ``upper``.
+        """
+        level = check_scalar(
+            level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+        )
+        method = check_choice(method, "method", CI_METHODS)
+        cls = self.family_class
+        if method in ("wald", "profile") and not cls.regular:
+            raise ValueError(
+                f"the {cls.name} family is not regular (its support depends on the parameters):"
+                " Wald and profile intervals do not apply; use method='exact' or 'bootstrap'"
+            )
+        labels = cls._labels(self.theta, self.free)
+        if method == "wald":
+            se, est = self.se, self.estimates
+            rows = [
+                inference.wald_interval(est[lab], se[lab], scale, level)
+                for lab, _, _, scale in labels
+            ]
+        elif method == "profile":
+            rows = [inference.profile_interval(self, lab, level) for lab, *_ in labels]
+        elif method == "bootstrap":
+            boot = self.bootstrap(n_boot, random_state)
+            a = 1.0 - level
+            rows = [tuple(np.quantile(boot[lab], [a / 2, 1 - a / 2])) for lab, *_ in labels]
+        else:
+            exact = cls._exact_conf_int
+            if exact is None:
+                raise ValueError(
+                    f"{cls.name} has no exact intervals; use 'wald', 'profile' or 'bootstrap'"
+                )
+            found = exact(self.data, self.theta, self.free, level)
+            rows = [found[lab] for lab, *_ in labels]
+        frame = pd.DataFrame(rows, columns=["lower", "upper"], dtype=np.float64)
+        frame.index = [lab for lab, *_ in labels]
+        return frame
+
+    def bootstrap(self, n_boot=1000, random_state=None) -> pd.DataFrame:
+        """Parametric-bootstrap replicates of the estimates (one row each; cached for an int
+        or None ``random_state``)."""
+        cacheable = isinstance(random_state, int) and not isinstance(random_state, bool)
+        key = (n_boot, random_state)
+        if cacheable and key in self._boot:
+            return self._boot[key]
+        frame = inference.bootstrap_estimates(self, n_boot, random_state)
+        if cacheable:
+            self._boot[key] = frame
+        return frame
+
+    # ---- diagnostics -----------------------------------------------------------------------
+
+    @cached_property
+    def diagnostics(self) -> dict:
+        cls = self.family_class
+        _, _, details = self._covariance
+        boundary = cls._boundary(self.theta, self.free)
+        notes = list(cls._notes(self.theta, self.free))
+        grad = np.nan
+        if not cls.regular:
+            notes.append(
+                "not a regular family: the MLE is at the edge of the allowed region and the "
+                "gradient there is not zero"
+            )
+        elif boundary:
+            notes.append(
+                f"{', '.join(boundary)} on the edge of the domain: the standard error there is "
+                "0 and Wald intervals degenerate; use profile or exact intervals"
+            )
+        elif self.free:
+            grad = self._gradient_norm()
+        if details and not details["hessian_pd"]:
+            notes.append(
+                "the observed information is not positive definite: the standard "
+                "errors are unreliable (a flat or non-identified direction)"
+            )
+        if not self.converged:
+            notes.append(f"the fit did not converge: {self.message}")
+        return {
+            "grad_norm": grad,
+            "hessian_pd": details.get("hessian_pd", True),
+            "min_eigenvalue": details.get("min_eigenvalue", np.nan),
+            "condition_number": details.get("condition_number", np.nan),
+            "on_boundary": boundary,
+            "regular": cls.regular,
+            "converged": self.converged,
+            "notes": notes,
+        }
+
+    def _gradient_norm(self) -> float:
+        from .mle import LikelihoodObjective
+
+        obj = LikelihoodObjective(self.family_class, self.data, self.fixed, self.theta)
+        _, grads = obj.value_and_grad(obj.unconstrain(self.theta))
+        return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+
+    # ---- reports ---------------------------------------------------------------------------
+
+    def summary(self, level=0.95, method="wald", *, usual=False, **ci_options) -> Summary:
+        """The table a statistician expects: estimate, standard error, confidence interval per
+        parameter (``method`` as in :meth:`conf_int`), and the fit's log-likelihood, AIC, AICc,
+        BIC. With ``usual=True`` a column ``usual`` shows the textbook unbiased estimate where
+        the MLE differs from it (the normal's sigma with n - 1, ...)."""
+        if not self.family_class.regular and method == "wald":
+            method = "exact"
+        est, se = self.estimates, self.se
+        ci = self.conf_int(level, method, **ci_options)
+        table = pd.DataFrame({"estimate": est, "se": se})
+        table[f"lower {level:.0%}"] = ci["lower"]
+        table[f"upper {level:.0%}"] = ci["upper"]
+        if usual:
+            found = self.family_class._usual(self.data, self.theta, self.free)
+            table["usual"] = [found.get(lab, est[lab]) for lab in table.index]
+        info = pd.Series(
+            {
+                "family": self.family,
+                "n": self.n,
+                "k": self.k,
+                "loglik": self.loglik,
+                "AIC": self.aic,
+                "AICc": self.aicc,
+                "BIC": self.bic,
+                "method": self.method,
+                "converged": self.converged,
+                "iterations": self.n_iter,
+                "fixed": self.fixed or "",
+                "intervals": method,
+            },
+            dtype=object,
+        )
+        return Summary(table, info)
+
+    def __repr__(self):
+        parts = []
+        se = self.se
+        for label, value in self.estimates.items():
+            parts.append(f"{label}={value:.6g} (se {se[label]:.3g})")
+        fixed = "".join(f", {k}={_show(v)} fixed" for k, v in self.fixed.items())
+        return (
+            f"FitResult({self.family}: {', '.join(parts)}{fixed}; loglik={self.loglik:.6g}, "
+            f"AIC={self.aic:.6g}, n={self.n:g})"
+        )
+
+    # ---- likelihood surfaces ---------------------------------------------------------------
+
+    def loglik_curve(self, param, values=None, **options):
+        """:func:`loglik.estimation.surface.loglik_curve` for this fit."""
+        from .surface import loglik_curve
+
+        return loglik_curve(self, param, values, **options)
+
+    def loglik_surface(self, params, values=None, **options):
+        """:func:`loglik.estimation.surface.loglik_surface` for this fit."""
+        from .surface import loglik_surface
+
+        return loglik_surface(self, params, values, **options)
+
+    def lrt(self, restricted):
+        """:func:`loglik.estimation.inference.lrt` of ``restricted`` against this (full) fit."""
+        return inference.lrt(restricted, self)
+
+
+def _show(v):
+    return f"{v:g}" if np.ndim(v) == 0 else np.array2string(np.asarray(v), precision=4)
+
+
+@dataclass
+class Summary:
+    """A fit's summary: ``table`` (one row per parameter) and ``info`` (the fit as a whole).
+    ``str()`` renders both as text; notebooks show HTML."""
+
+    table: pd.DataFrame
+    info: pd.Series
+
+    def __str__(self):
+        i = self.info
+        head = [
+            f"{i['family']} maximum likelihood ({i['method']}"
+            f"{', converged' if i['converged'] else ', NOT converged'})",
+            f"n = {i['n']:g}   k = {i['k']}   loglik = {i['loglik']:.6g}",
+            f"AIC = {i['AIC']:.6g}   AICc = {i['AICc']:.6g}   BIC = {i['BIC']:.6g}",
+        ]
+        if i["fixed"]:
+            head.append("fixed: " + ", ".join(f"{k} = {_show(v)}" for k, v in i["fixed"].items()))
+        body = self.table.to_string(float_format=lambda v: f"{v:.6g}")
+        return "\n".join([*head, f"intervals: {i['intervals']}", "", body])
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        return f"<pre>{self!s}</pre>"
+
+
+def chi2_cut(level: float, dim: int = 1) -> float:
+    r"""The drop in log-likelihood that bounds a Wilks confidence region:
+    :math:`\chi^2_{\text{dim}}(\text{level})/2`."""
+    return float(stats.chi2.ppf(level, dim) / 2.0)

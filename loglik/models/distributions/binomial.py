@@ -1,0 +1,110 @@
+r"""The binomial distribution with a known number of trials."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from .base import (
+    PROBABILITY,
+    TRIALS,
+    Distribution,
+    Param,
+    Support,
+    check_support,
+    refine_discrete_ppf,
+)
+from .bernoulli import clopper_pearson
+
+
+class Binomial(Distribution):
+    r"""The binomial distribution: successes in ``n`` independent trials, each with
+    probability ``p``. ``n`` is known (a positive integer): ``fit`` needs it in ``fixed``.
+
+    .. math:: \log p(x) = \log\binom{n}{x} + x\log p + (n - x)\log(1 - p),\quad x = 0..n.
+
+    Score :math:`x/p - (n - x)/(1 - p)`; Fisher information :math:`n/(p(1-p))`.
+
+    **MLE** (closed form): :math:`\hat p = \bar x/n`. Exact interval: Clopper-Pearson on the
+    pooled :math:`\sum x` successes in :math:`n\sum w` trials.
+    """
+
+    name = "binomial"
+    param_specs = (
+        Param("n", TRIALS, estimable=False, doc="number of trials (known)"),
+        Param("p", PROBABILITY, default=0.5, doc="success probability"),
+    )
+    support = Support(0.0, float("inf"), low_open=False, high_open=False, integer=True)
+    discrete = True
+
+    @classmethod
+    def _bounds(cls, n, p):
+        return 0.0, n
+
+    @classmethod
+    def _check_data(cls, data, fixed):
+        check_support(cls, data, cls.support, high=fixed["n"])
+
+    @staticmethod
+    def _logpdf(x, n, p):
+        log_choose = (
+            special.gammaln(n + 1.0) - special.gammaln(x + 1.0) - special.gammaln(n - x + 1.0)
+        )
+        return log_choose + special.xlogy(x, p) + special.xlog1py(n - x, -p)
+
+    @staticmethod
+    def _cdf(x, n, p):
+        below = x < n
+        k = np.where(below, x, 0.0)
+        return np.where(below, special.betainc(n - k, k + 1.0, 1.0 - p), 1.0)
+
+    @classmethod
+    def _ppf(cls, q, n, p):
+        from scipy import stats
+
+        return refine_discrete_ppf(lambda k: cls._cdf(k, n, p), q, stats.binom.ppf(q, n, p))
+
+    @staticmethod
+    def _sample(rng, shape, n, p):
+        return rng.binomial(n.astype(int), p, shape)
+
+    @staticmethod
+    def _mean(n, p):
+        return n * p
+
+    @staticmethod
+    def _var(n, p):
+        return n * p * (1.0 - p)
+
+    @staticmethod
+    def _scipy(n, p):
+        from scipy import stats
+
+        return stats.binom(n, p)
+
+    @staticmethod
+    def _score(x, n, p):
+        return (x / p - (n - x) / (1.0 - p),)
+
+    @staticmethod
+    def _hess(x, n, p):
+        return ((-x / p**2 - (n - x) / (1.0 - p) ** 2,),)
+
+    @staticmethod
+    def _fisher(n, p):
+        return ((n / (p * (1.0 - p)),),)
+
+    @classmethod
+    def _closed_form(cls, data, fixed):
+        return {} if "p" in fixed else {"p": float(data.mean() / fixed["n"])}
+
+    @classmethod
+    def _start(cls, data, fixed):
+        p = (data.sum_x() + 0.5) / (fixed["n"] * data.n + 1.0)
+        return {"p": fixed.get("p", float(p))}
+
+    @classmethod
+    def _exact_conf_int(cls, data, theta, free, level):
+        if "p" not in free:
+            return {}
+        return {"p": clopper_pearson(data.sum_x(), float(theta[0]) * data.n, level)}

@@ -1,0 +1,100 @@
+r"""The exponential distribution."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import POSITIVE, Distribution, Param, Support, no_mle
+
+
+class Exponential(Distribution):
+    r"""The exponential distribution with mean ``scale`` :math:`s` (rate :math:`1/s`).
+
+    .. math:: \log p(x) = -\log s - x/s,\qquad x \ge 0.
+
+    Score :math:`(x - s)/s^2`; Fisher information :math:`1/s^2`.
+
+    **MLE** (closed form): :math:`\hat s = \bar x` (unbiased). Exact interval
+    (``method="exact"``): :math:`2\sum x_i/s \sim \chi^2_{2n}`.
+    """
+
+    name = "exponential"
+    param_specs = (Param("scale", POSITIVE, default=1.0, doc="mean, 1/rate"),)
+    support = Support(0.0, np.inf, low_open=False)
+
+    @staticmethod
+    def _logpdf(x, scale):
+        return -np.log(scale) - x / scale
+
+    @staticmethod
+    def _cdf(x, scale):
+        return -np.expm1(-x / scale)
+
+    @staticmethod
+    def _ppf(q, scale):
+        return -scale * np.log1p(-q)
+
+    @staticmethod
+    def _sample(rng, shape, scale):
+        return rng.exponential(scale, shape)
+
+    @staticmethod
+    def _mean(scale):
+        return scale
+
+    @staticmethod
+    def _var(scale):
+        return scale * scale
+
+    @staticmethod
+    def _scipy(scale):
+        from scipy import stats
+
+        return stats.expon(scale=scale)
+
+    @staticmethod
+    def _score(x, scale):
+        return ((x - scale) / scale**2,)
+
+    @staticmethod
+    def _hess(x, scale):
+        return (((scale - 2.0 * x) / scale**3,),)
+
+    @staticmethod
+    def _dlogpdf_dx(x, scale):
+        return -1.0 / scale + 0.0 * x
+
+    @staticmethod
+    def _d2logpdf_dx2(x, scale):
+        return 0.0 * x
+
+    @staticmethod
+    def _fisher(scale):
+        return ((1.0 / scale**2,),)
+
+    @classmethod
+    def _loglik_total(cls, data, scale):
+        return -data.n * np.log(scale) - data.sum_x() / scale
+
+    @classmethod
+    def _closed_form(cls, data, fixed):
+        if "scale" in fixed:
+            return {}
+        mean = data.mean()
+        if mean == 0:
+            raise no_mle(cls, "every value is 0, so the scale (the mean) would be 0")
+        return {"scale": float(mean)}
+
+    _start = _closed_form
+
+    @classmethod
+    def _exact_conf_int(cls, data, theta, free, level):
+        from scipy import stats
+
+        if "scale" not in free:
+            return {}
+        a, total = 1.0 - level, 2.0 * data.sum_x()
+        dof = 2.0 * data.n
+        return {
+            "scale": (total / stats.chi2.ppf(1 - a / 2, dof), total / stats.chi2.ppf(a / 2, dof))
+        }

@@ -1,0 +1,167 @@
+r"""The negative binomial distribution (scipy's ``nbinom`` parametrisation)."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from ...estimation.data import moments
+from .base import (
+    POSITIVE,
+    UNIT,
+    Distribution,
+    Param,
+    Support,
+    log_profile,
+    no_mle,
+    refine_discrete_ppf,
+    trigamma,
+)
+
+
+class NegativeBinomial(Distribution):
+    r"""The negative binomial distribution: failures before the ``n``-th success, success
+    probability ``p`` (scipy's ``nbinom(n, p)``); ``n > 0`` need not be an integer.
+
+    .. math:: \log p(x) = \log\Gamma(x + n) - \log\Gamma(n) - \log x! + n\log p
+              + x\log(1 - p),\qquad x = 0, 1, \ldots
+
+    Mean :math:`n(1-p)/p`, variance :math:`n(1-p)/p^2` (over-dispersed against the Poisson).
+    Score :math:`(\psi(x+n) - \psi(n) + \log p,\ n/p - x/(1-p))`; Fisher information
+    :math:`I_{pp} = n/(p^2(1-p))`, :math:`I_{np} = -1/p`,
+    :math:`I_{nn} = \psi'(n) - E\,\psi'(X + n)` (the expectation summed over the support until
+    the tail is below 1e-14).
+
+    **MLE**: for a given :math:`n`, :math:`\hat p = n/(n + \bar x)`; Newton on :math:`\log n`
+    over the profile likelihood, with the counts reduced once to their distinct values (each
+    step costs the number of distinct counts, not n). It exists only when the sample variance
+    (divided by n) exceeds the mean; otherwise the likelihood increases towards the Poisson
+    (:math:`n \to \infty`) and fitting raises a ValueError.
+    """
+
+    name = "negative_binomial"
+    param_specs = (
+        Param("n", POSITIVE, doc="number of successes (dispersion)"),
+        Param("p", UNIT, doc="success probability"),
+    )
+    support = Support(0.0, np.inf, low_open=False, integer=True)
+    discrete = True
+
+    @staticmethod
+    def _logpdf(x, n, p):
+        return (
+            special.gammaln(x + n)
+            - special.gammaln(n)
+            - special.gammaln(x + 1.0)
+            + n * np.log(p)
+            + special.xlog1py(x, -p)
+        )
+
+    @staticmethod
+    def _cdf(x, n, p):
+        return special.betainc(n, x + 1.0, p)
+
+    @classmethod
+    def _ppf(cls, q, n, p):
+        from scipy import stats
+
+        return refine_discrete_ppf(lambda k: cls._cdf(k, n, p), q, stats.nbinom.ppf(q, n, p))
+
+    @staticmethod
+    def _sample(rng, shape, n, p):
+        return rng.negative_binomial(n, p, shape)
+
+    @staticmethod
+    def _mean(n, p):
+        return n * (1.0 - p) / p
+
+    @staticmethod
+    def _var(n, p):
+        return n * (1.0 - p) / p**2
+
+    @staticmethod
+    def _scipy(n, p):
+        from scipy import stats
+
+        return stats.nbinom(n, p)
+
+    @staticmethod
+    def _score(x, n, p):
+        return (
+            special.digamma(x + n) - special.digamma(n) + np.log(p),
+            n / p - x / (1.0 - p),
+        )
+
+    @staticmethod
+    def _hess(x, n, p):
+        h_np = 1.0 / p + 0.0 * x
+        return (
+            (trigamma(x + n) - trigamma(n), h_np),
+            (h_np, -n / p**2 - x / (1.0 - p) ** 2),
+        )
+
+    @classmethod
+    def _fisher(cls, n, p):
+        n, p = np.broadcast_arrays(np.asarray(n, float), np.asarray(p, float))
+        i_nn = np.empty(n.shape)
+        for idx in np.ndindex(n.shape):
+            top = max(int(cls._ppf(1.0 - 1e-14, n[idx], p[idx])), 1)
+            k = np.arange(top + 1.0)
+            probs = np.exp(cls._logpdf(k, n[idx], p[idx]))
+            i_nn[idx] = trigamma(n[idx]) - probs @ trigamma(k + n[idx])
+        return ((i_nn, -1.0 / p), (-1.0 / p, n / (p**2 * (1.0 - p))))
+
+    @classmethod
+    def _overdispersion(cls, data) -> tuple[float, float]:
+        """``(mean, variance)``, raising when the MLE does not exist (variance <= mean)."""
+        W, mean, M2 = moments(data)
+        var = M2 / W
+        if not var > mean:
+            raise no_mle(
+                cls,
+                f"the variance ({var:.4g}) does not exceed the mean ({mean:.4g}); the likelihood "
+                "increases towards the Poisson limit (n -> infinity): fit 'poisson'",
+            )
+        return mean, var
+
+    @classmethod
+    def _closed_form(cls, data, fixed):
+        if "n" in fixed:
+            return {} if "p" in fixed else {"p": fixed["n"] / (fixed["n"] + data.mean())}
+        return None
+
+    @classmethod
+    def _profile_problem(cls, data, fixed):
+        if fixed:
+            return None
+        mean, _ = cls._overdispersion(data)
+        rows = data.compressed()
+        values, counts, W = rows.x, rows.w, data.n
+
+        def derivatives(theta):
+            n = theta[0]
+            p = n / (n + mean)
+            f = -(
+                np.dot(counts, special.gammaln(values + n) - special.gammaln(values + 1.0)) / W
+                - special.gammaln(n)
+                + n * np.log(p)
+                + mean * np.log1p(-p)
+            )
+            g = -(np.dot(counts, special.digamma(values + n)) / W - special.digamma(n) + np.log(p))
+            h = -(
+                np.dot(counts, trigamma(values + n)) / W - trigamma(n) + 1.0 / n - 1.0 / (n + mean)
+            )
+            return f, np.array([g]), np.array([[h]])
+
+        def expand(params):
+            n = float(np.exp(params[0]))
+            return {"n": n, "p": n / (n + mean)}
+
+        start = cls._start(data, fixed)["n"]
+        return log_profile(derivatives, start, expand, "newton on the profile likelihood of n")
+
+    @classmethod
+    def _start(cls, data, fixed):
+        mean, var = cls._overdispersion(data)
+        n = fixed.get("n", mean * mean / (var - mean))
+        return {"n": n, "p": fixed.get("p", n / (n + mean))}

@@ -1,0 +1,88 @@
+r"""The Poisson distribution."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from .base import NONNEGATIVE, Distribution, Param, Support, refine_discrete_ppf
+
+
+class Poisson(Distribution):
+    r"""The Poisson distribution with mean ``rate`` :math:`\lambda` on :math:`\{0, 1, \ldots\}`.
+
+    .. math:: \log p(x) = x\log\lambda - \lambda - \log x!.
+
+    Score :math:`x/\lambda - 1`; Fisher information :math:`1/\lambda`.
+
+    **MLE** (closed form): :math:`\hat\lambda = \bar x` (unbiased); 0 when every count is 0,
+    a boundary estimate (``diagnostics`` says so; use profile or exact intervals there). Exact
+    interval (``method="exact"``): Garwood's, from the chi-square.
+    """
+
+    name = "poisson"
+    param_specs = (Param("rate", NONNEGATIVE, default=1.0, doc="mean"),)
+    support = Support(0.0, np.inf, low_open=False, integer=True)
+    discrete = True
+
+    @staticmethod
+    def _logpdf(x, rate):
+        return special.xlogy(x, rate) - rate - special.gammaln(x + 1.0)
+
+    @staticmethod
+    def _cdf(x, rate):
+        return special.pdtr(x, rate)
+
+    @classmethod
+    def _ppf(cls, q, rate):
+        from scipy import stats
+
+        return refine_discrete_ppf(lambda k: cls._cdf(k, rate), q, stats.poisson.ppf(q, rate))
+
+    @staticmethod
+    def _sample(rng, shape, rate):
+        return rng.poisson(rate, shape)
+
+    @staticmethod
+    def _mean(rate):
+        return rate
+
+    @staticmethod
+    def _var(rate):
+        return rate
+
+    @staticmethod
+    def _scipy(rate):
+        from scipy import stats
+
+        return stats.poisson(rate)
+
+    @staticmethod
+    def _score(x, rate):
+        return (x / rate - 1.0,)
+
+    @staticmethod
+    def _hess(x, rate):
+        return ((-x / rate**2,),)
+
+    @staticmethod
+    def _fisher(rate):
+        return ((1.0 / rate,),)
+
+    @classmethod
+    def _closed_form(cls, data, fixed):
+        return {} if "rate" in fixed else {"rate": float(data.mean())}
+
+    _start = _closed_form
+
+    @classmethod
+    def _exact_conf_int(cls, data, theta, free, level):
+        from scipy import stats
+
+        if "rate" not in free:
+            return {}
+        a, total, n = 1.0 - level, data.sum_x(), data.n
+        lower = stats.chi2.ppf(a / 2, 2.0 * total) / (2.0 * n) if total > 0 else 0.0
+        return {
+            "rate": (float(lower), float(stats.chi2.ppf(1 - a / 2, 2.0 * total + 2.0) / (2 * n)))
+        }
