@@ -42,9 +42,10 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, special, stats
 
-from .._base import Estimator, as_float_array, classifier_only
 from .._validation import ConvergenceWarning, check_choice, check_finite_array, check_scalar
 from ..estimation.minimize import minimize
+from ._estimator import BaseEstimator, check_finite, classifier_only, column_or_1d
+from ._estimator import as_float_array as _as_float
 
 __all__ = [
     "FAMILIES",
@@ -321,6 +322,22 @@ class GLMObjective:
 # --------------------------------------------------------------------------------------------
 
 
+def _vector(x, name):
+    """``x`` as a finite 1-D float64 array, or an error naming ``name``."""
+    arr = _as_float(x, name)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-dimensional, got shape {arr.shape}")
+    check_finite(arr, name)
+    return arr
+
+
+def _target(est, y):
+    """``y`` as a 1-D array (a column vector is raveled with a DataConversionWarning)."""
+    if y is None:
+        raise ValueError(f"{type(est).__name__} requires y to be passed, but the target y is None")
+    return column_or_1d(y)
+
+
 def check_sample_weight(sample_weight, n):
     """Case weights as float64 (ones when None): finite, >= 0, one per row, not all zero."""
     if sample_weight is None:
@@ -329,7 +346,7 @@ def check_sample_weight(sample_weight, n):
     if s.ndim == 0:
         s = np.full(n, check_scalar(float(s), "sample_weight", low=0.0))
     else:
-        s = as_float_array(s, "sample_weight", ndim=1)
+        s = _vector(s, "sample_weight")
     if s.shape[0] != n:
         raise ValueError(
             f"sample_weight.shape == {s.shape}, expected ({n},): one weight per row of X"
@@ -344,11 +361,11 @@ def check_sample_weight(sample_weight, n):
 
 def check_offset(offset, n, exposure=None):
     """The offset (zeros when None), or ``log(exposure)`` added to it; exposure must be > 0."""
-    o = np.zeros(n) if offset is None else as_float_array(offset, "offset", ndim=1)
+    o = np.zeros(n) if offset is None else _vector(offset, "offset")
     if o.shape[0] != n:
         raise ValueError(f"offset has {o.shape[0]} entries but X has {n} rows")
     if exposure is not None:
-        e = as_float_array(exposure, "exposure", ndim=1)
+        e = _vector(exposure, "exposure")
         if e.shape[0] != n:
             raise ValueError(f"exposure has {e.shape[0]} entries but X has {n} rows")
         if np.any(e <= 0):
@@ -390,7 +407,7 @@ def prepare_data(est, X, y, sample_weight=None, offset=None, exposure=None, *, f
     """Validate the arguments of ``fit`` for a GLM estimator of ``family``; set
     ``n_features_in_``, ``feature_names_in_`` and, for classifiers, ``classes_``."""
     X = est._validate_X(X, reset=True)
-    y = est._column_vector_y(y)
+    y = _target(est, y)
     n = X.shape[0]
     if y.shape[0] != n:
         raise ValueError(
@@ -419,7 +436,7 @@ def prepare_data(est, X, y, sample_weight=None, offset=None, exposure=None, *, f
         est.classes_ = classes
         y = codes
     else:
-        y = as_float_array(y, "y", ndim=1)
+        y = _vector(y, "y")
         family.check_y(y)
     if np.count_nonzero(s) < 2:
         raise ValueError(
@@ -516,7 +533,7 @@ class InferenceMixin:
         return pd.Series(2 * dist.sf(np.abs(t)), index=self.params_.index)
 
     def _check_inference(self):
-        self._check_fitted()
+        self._check_is_fitted()
         if not hasattr(self, "cov_params_"):
             raise ValueError(
                 f"{type(self).__name__} with a penalty has no classical inference; "
@@ -798,7 +815,7 @@ def deviance(family, y, eta, s):
 # --------------------------------------------------------------------------------------------
 
 
-class GLMEstimator(Estimator):
+class GLMEstimator(BaseEstimator):
     """Shared prediction for GLM estimators: ``coef_``, ``intercept_`` -> linear predictor."""
 
     def _family_name(self) -> str:
@@ -807,7 +824,8 @@ class GLMEstimator(Estimator):
     def _family(self) -> Family:
         return get_family(self._family_name())
 
-    def _estimator_kind(self):
+    @property
+    def _estimator_type(self):
         family = FAMILIES.get(self._family_name_unchecked())
         return "classifier" if family is not None and family.classification else "regressor"
 
@@ -817,14 +835,15 @@ class GLMEstimator(Estimator):
         except ValueError:
             return None
 
-    def _tag_overrides(self):
-        return {
-            "positive_y": self._family_name() == "poisson",
-            "multi_class": self._family_name() != "bernoulli",
-        }
+    def _update_tags(self, tags):
+        tags.target_tags.positive_only = self._family_name_unchecked() == "poisson"
+        tags.target_tags.one_d_labels = True
+        if tags.classifier_tags is not None:
+            tags.classifier_tags.multi_class = self._family_name_unchecked() != "bernoulli"
+        return tags
 
     def _linear_predictor(self, X, offset=None):
-        self._check_fitted()
+        self._check_is_fitted()
         X = self._validate_X(X, reset=False)
         o = check_offset(offset, X.shape[0]) if offset is not None else 0.0
         coef = np.asarray(self.coef_)
@@ -850,7 +869,7 @@ class GLMEstimator(Estimator):
         """Regressors: the fitted mean :math:`\\mu(\\eta)` (with ``offset``/``exposure``).
         Classifiers: the most probable class label."""
         if exposure is not None:
-            self._check_fitted()
+            self._check_is_fitted()
             offset = check_offset(offset, np.shape(X)[0], exposure)
         eta = self._linear_predictor(X, offset)
         family = self._family()
@@ -882,11 +901,11 @@ class GLMEstimator(Estimator):
         :math:`D^2 = 1 - D(y, \\hat\\mu)/D(y, \\bar y)` (R² for the Gaussian family)."""
         pred = self.predict(X)
         family = self._family()
-        y = self._column_vector_y(y)
+        y = _target(self, y)
         s = check_sample_weight(sample_weight, y.shape[0])
         if family.classification:
             return float(np.average(pred == y, weights=s))
-        y = as_float_array(y, "y", ndim=1)
+        y = _vector(y, "y")
         eta = family.link_fn(pred) if family.name != "gaussian" else pred
         ybar = np.average(y, weights=s)
         null = family.link_fn(np.full_like(y, ybar)) if family.name != "gaussian" else ybar
@@ -1183,11 +1202,13 @@ class LogisticRegression(_MLERegression):
         classes = getattr(self, "classes_", None)
         return "categorical" if classes is not None and len(classes) > 2 else "bernoulli"
 
-    def _tag_overrides(self):
-        return {"positive_y": False, "multi_class": True}
-
-    def _estimator_kind(self):
+    @property
+    def _estimator_type(self):
         return "classifier"
+
+    def _update_tags(self, tags):
+        tags.target_tags.one_d_labels = True
+        return tags
 
     def fit(self, X, y, sample_weight=None, offset=None):
         """Fit by maximum likelihood (``penalty=None``) or penalised likelihood; returns self."""
@@ -1199,7 +1220,7 @@ class LogisticRegression(_MLERegression):
 
             return fit_penalized(self, X, y, sample_weight, offset, family=None)
         check_choice(self.solver, "solver", ("auto", "newton"))
-        yv = self._column_vector_y(y)
+        yv = _target(self, y)
         n_classes = encode_labels(yv)[0].size if yv.size else 2
         family = get_family("categorical" if n_classes > 2 else "bernoulli")
         tol = check_scalar(self.tol, "tol", low=0.0)

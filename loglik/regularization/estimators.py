@@ -41,7 +41,7 @@ import numpy as np
 from .._blas import single_threaded
 from .._validation import ConvergenceWarning, check_choice, check_random_state, check_scalar
 from ..estimation.optimizers import OPTIMIZERS
-from ..models.glm import GLMEstimator, encode_labels, get_family, prepare_data
+from ..models.glm import GLMEstimator, _target, encode_labels, get_family, prepare_data
 from .problem import Fit, PenalizedGLM
 from .solvers import first_order, lipschitz_bound
 
@@ -65,7 +65,7 @@ def _penalty_settings(est):
 def _resolve_family(est, y, family):
     if family is not None:
         return get_family(family)
-    y = est._column_vector_y(y)
+    y = _target(est, y)
     n_classes = encode_labels(y)[0].size if y.size else 2
     return get_family("categorical" if n_classes > 2 else "bernoulli")
 

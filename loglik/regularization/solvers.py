@@ -452,6 +452,18 @@ def _same_support_solution(G_SS, q_S, l1_S, l2_S, signs):
     return x
 
 
+def _warm_same_support(problem, G_SS, pen, support, signs, tol):
+    """The solution when the support and signs of the warm start are still optimal (checked by
+    the KKT conditions on every coefficient), else None."""
+    x = _same_support_solution(G_SS, problem.q[support], pen.l1[support], pen.l2[support], signs)
+    if x is None:
+        return None
+    w = np.zeros(problem.p)
+    w[support] = x
+    kkt = float(np.max(np.abs(pen.kkt(w, problem.gradient(w))), initial=0.0))
+    return QPResult(w, 1, kkt, True) if kkt <= tol else None
+
+
 def _unboxed(pen) -> bool:
     return not (np.isfinite(pen.lower).any() or np.isfinite(pen.upper).any())
 
@@ -582,24 +594,11 @@ class GaussianGram:
     def solve(self, pen: PenaltyArrays, v0=None, *, tol) -> QPResult:
         if v0 is not None and _unboxed(pen):
             support = np.flatnonzero((v0 != 0) | ((pen.l1 == 0) & ~self.excluded))
-            x = (
-                None
-                if support.size == 0
-                else _same_support_solution(
-                    self.G[np.ix_(support, support)],
-                    self.q[support],
-                    pen.l1[support],
-                    pen.l2[support],
-                    np.sign(v0[support]),
-                )
-            )
-            if x is not None:
-                w = np.zeros(self.p)
-                w[support] = x
-                g = self.G[:, support] @ x + pen.l2 * w - self.q
-                kkt = float(np.max(np.abs(min_norm_subgradient(w, g, pen.l1)), initial=0.0))
-                if kkt <= tol:
-                    return QPResult(w, 1, kkt, True)
+            if support.size:
+                G_SS = self.G[np.ix_(support, support)]
+                res = _warm_same_support(self, G_SS, pen, support, np.sign(v0[support]), tol)
+                if res is not None:
+                    return res
         return enet_qp(self.G, self.q, pen.l1, pen.l2, pen.lower, pen.upper, v0, tol=tol)
 
     def ridge(self, pen: PenaltyArrays) -> QPResult:
@@ -712,19 +711,10 @@ class GaussianDesign:
         support = np.flatnonzero(v)
         if support.size and _unboxed(pen):
             pos = self._positions(support)
-            x = _same_support_solution(
-                self._G[np.ix_(pos, pos)],
-                self.q[support],
-                pen.l1[support],
-                pen.l2[support],
-                np.sign(v[support]),
-            )
-            if x is not None:
-                w = np.zeros(self.p)
-                w[support] = x
-                kkt = float(np.max(np.abs(pen.kkt(w, self.gradient(w)))))
-                if kkt <= tol:
-                    return QPResult(w, 1, kkt, True)
+            G_SS = self._G[np.ix_(pos, pos)]
+            res = _warm_same_support(self, G_SS, pen, support, np.sign(v[support]), tol)
+            if res is not None:
+                return res
         grad = self.gradient(v)
         extra = np.zeros(0, dtype=np.intp) if candidates is None else np.asarray(candidates)
         n_iter, solved = 0, False

@@ -302,7 +302,7 @@ def test_more_parameters_than_rows_warns_about_degrees_of_freedom():
             Y["gaussian"],
             {},
             ValueError,
-            r"X contains NaN at position \(17, 0\)",
+            "X contains NaN at row 17, column 0",
         ),
         (
             ll.LinearRegression(),
@@ -330,7 +330,7 @@ def test_more_parameters_than_rows_warns_about_degrees_of_freedom():
             ValueError,
             "X has 300 rows but y has 299",
         ),
-        (ll.LinearRegression(), X[:0], Y["gaussian"][:0], {}, ValueError, "X has no rows"),
+        (ll.LinearRegression(), X[:0], Y["gaussian"][:0], {}, ValueError, "X has 0 samples"),
         (ll.LinearRegression(), X[:, 0], Y["gaussian"], {}, ValueError, "Reshape your data"),
         (ll.LinearRegression(), X, None, {}, ValueError, "requires y to be passed"),
         (
