@@ -288,5 +288,8 @@ def test_regress_bad_input(capsys, tmp_path):
     path = _regression_file(tmp_path)
     assert cli.main(["regress", str(path), "-y", "nope"]) == 2
     assert "no column 'nope'" in capsys.readouterr().err
-    assert cli.main(["regress", str(path), "-y", "y", "--penalty", "l1", "--alpha", "-1"]) == 2
+    assert (
+        cli.main(["regress", str(path), "-y", "y", "-x", "a", "--penalty", "l1", "--alpha", "-1"])
+        == 2
+    )
     assert "alpha must be in" in capsys.readouterr().err
