@@ -9,8 +9,6 @@ degrees of freedom and AIC/BIC are reported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
@@ -22,32 +20,60 @@ from .problem import PenalizedGLM
 __all__ = ["RegularizationPath", "alpha_grid", "regularization_path"]
 
 
-@dataclass
 class RegularizationPath:
     """The result of :func:`regularization_path`.
 
     Unpacks as ``alphas, coefs, intercepts = path``. ``coefs`` has shape (n_alphas, p) (or
     (n_alphas, K, p) for the categorical family), ``intercepts`` (n_alphas,) (or (n_alphas, K));
-    the other arrays have one entry per alpha.
+    ``n_iter``, ``kkt``, ``converged`` have one entry per alpha. The fit statistics ``loglik``,
+    ``deviance``, ``df`` (effective degrees of freedom), ``aic`` and ``bic`` (one per alpha) are
+    computed the first time one of them is read.
     """
 
-    alphas: np.ndarray
-    coefs: np.ndarray
-    intercepts: np.ndarray
-    loglik: np.ndarray
-    deviance: np.ndarray
-    df: np.ndarray
-    aic: np.ndarray
-    bic: np.ndarray
-    n_iter: np.ndarray
-    kkt: np.ndarray
-    converged: np.ndarray
-    l1_ratio: float
-    family: str
-    feature_names: list = field(default_factory=list)
+    _STATS = ("loglik", "deviance", "df", "aic", "bic")
+
+    def __init__(
+        self,
+        alphas,
+        coefs,
+        intercepts,
+        n_iter,
+        kkt,
+        converged,
+        l1_ratio,
+        family,
+        feature_names,
+        statistics,
+    ):
+        self.alphas, self.coefs, self.intercepts = alphas, coefs, intercepts
+        self.n_iter, self.kkt, self.converged = n_iter, kkt, converged
+        self.l1_ratio, self.family, self.feature_names = l1_ratio, family, feature_names
+        self._statistics, self._values = statistics, None
+
+    def _stat(self, key):
+        if self._values is None:
+            rows = self._statistics()
+            self._values = {
+                k: np.array([r[k] for r in rows], dtype=np.float64) for k in self._STATS
+            }
+            self._statistics = None  # release the problem (and its Gram matrix)
+        return self._values[key]
+
+    loglik = property(lambda self: self._stat("loglik"), doc="Log-likelihood per alpha.")
+    deviance = property(lambda self: self._stat("deviance"), doc="Deviance per alpha.")
+    df = property(lambda self: self._stat("df"), doc="Effective degrees of freedom per alpha.")
+    aic = property(lambda self: self._stat("aic"), doc="AIC per alpha (df as the parameters).")
+    bic = property(lambda self: self._stat("bic"), doc="BIC per alpha (df as the parameters).")
 
     def __iter__(self):
         return iter((self.alphas, self.coefs, self.intercepts))
+
+    def __repr__(self):
+        return (
+            f"RegularizationPath(family={self.family!r}, l1_ratio={self.l1_ratio:g}, "
+            f"n_alphas={len(self.alphas)}, alphas=[{self.alphas[0]:.4g} .. "
+            f"{self.alphas[-1]:.4g}])"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One row per alpha: alpha, number of nonzero coefficients, df, loglik, deviance, AIC,
@@ -105,8 +131,8 @@ def _progress(total, enabled, desc):
     return tqdm(total=total, desc=desc, leave=False)
 
 
-def run_path(problem: PenalizedGLM, alphas, *, tol, max_iter, progress=False, stats=True):
-    """Fit ``problem`` along ``alphas``; returns (coefs, intercepts, per-alpha dicts)."""
+def run_path(problem: PenalizedGLM, alphas, *, tol, max_iter, progress=False):
+    """Fit ``problem`` along ``alphas``; returns (fits, coefs, intercepts)."""
     bar = _progress(len(alphas), progress, "regularization path")
     fits = problem.path(
         alphas,
@@ -116,18 +142,14 @@ def run_path(problem: PenalizedGLM, alphas, *, tol, max_iter, progress=False, st
     )
     if bar is not None:
         bar.close()
-    coefs, intercepts, rows = [], [], []
-    for alpha, fit in zip(alphas, fits):
+    coefs, intercepts = [], []
+    for fit in fits:
         coef, intercept = problem.original(fit)
         if problem.family.name == "categorical":
             intercept = intercept - intercept.mean()
         coefs.append(coef)
         intercepts.append(intercept)
-        row = {"n_iter": fit.n_iter, "kkt": fit.kkt, "converged": fit.converged}
-        if stats:
-            row.update(problem.assess(fit, alpha))
-        rows.append(row)
-    return np.array(coefs), np.array(intercepts), rows
+    return fits, np.array(coefs), np.array(intercepts)
 
 
 @single_threaded
@@ -211,24 +233,21 @@ def regularization_path(
     grid = (
         alpha_grid(problem.alpha_max(), n_alphas, eps) if alphas is None else check_alphas(alphas)
     )
-    coefs, intercepts, rows = run_path(problem, grid, tol=tol, max_iter=max_iter, progress=progress)
+    fits, coefs, intercepts = run_path(problem, grid, tol=tol, max_iter=max_iter, progress=progress)
 
-    def col(key, dtype=np.float64):
-        return np.array([r[key] for r in rows], dtype=dtype)
+    @single_threaded
+    def statistics():
+        return [problem.assess(fit, alpha) for fit, alpha in zip(fits, grid)]
 
     return RegularizationPath(
         alphas=grid,
         coefs=coefs,
         intercepts=intercepts,
-        loglik=col("loglik"),
-        deviance=col("deviance"),
-        df=col("df"),
-        aic=col("aic"),
-        bic=col("bic"),
-        n_iter=col("n_iter", np.int64),
-        kkt=col("kkt"),
-        converged=col("converged", bool),
+        n_iter=np.array([f.n_iter for f in fits], dtype=np.int64),
+        kkt=np.array([f.kkt for f in fits], dtype=np.float64),
+        converged=np.array([f.converged for f in fits], dtype=bool),
         l1_ratio=rho,
         family=fam.name,
         feature_names=est._names(),
+        statistics=statistics,
     )
