@@ -11,6 +11,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 OUTPUTS = {
     "optimizers_compared.py": ["optimizers.csv", "rosenbrock_paths.png"],
     "neural_likelihoods.py": ["loss_curves.png", "heteroscedastic_fit.png"],
+    "regression_anes96.py": ["logit_summary.txt", "l1_path.png", "cv.csv"],
 }
 
 

@@ -404,3 +404,12 @@ def test_regressors_have_no_classifier_methods():
     est = ll.LinearRegression().fit(X, Y["gaussian"])
     assert not hasattr(est, "predict_proba") and not hasattr(est, "decision_function")
     np.testing.assert_allclose(est.linear_predictor(X), est.predict(X))
+
+
+def test_objective_rejects_responses_outside_the_support():
+    with pytest.raises(ValueError, match="must be 0 or 1 for the bernoulli family; row 2 is 2.0"):
+        GLMObjective(X[:4], np.array([0.0, 1.0, 2.0, 0.0]), "bernoulli")
+    with pytest.raises(ValueError, match="class codes 0, 1, ...; row 1 is 0.5"):
+        GLMObjective(X[:3], np.array([0.0, 0.5, 1.0]), "categorical")
+    with pytest.raises(ValueError, match="offset is not supported for the categorical family"):
+        ll.SoftmaxRegression().fit(X, Y3, offset=np.zeros(N))
