@@ -407,9 +407,9 @@ def test_regressors_have_no_classifier_methods():
 
 
 def test_objective_rejects_responses_outside_the_support():
-    with pytest.raises(ValueError, match="must be 0 or 1 for the bernoulli family; row 2 is 2.0"):
+    with pytest.raises(ValueError, match=r"must be 0 or 1 for the bernoulli family; row 2 is 2\.0"):
         GLMObjective(X[:4], np.array([0.0, 1.0, 2.0, 0.0]), "bernoulli")
-    with pytest.raises(ValueError, match="class codes 0, 1, ...; row 1 is 0.5"):
+    with pytest.raises(ValueError, match=r"class codes 0, 1, \.\.\.; row 1 is 0\.5"):
         GLMObjective(X[:3], np.array([0.0, 0.5, 1.0]), "categorical")
     with pytest.raises(ValueError, match="offset is not supported for the categorical family"):
         ll.SoftmaxRegression().fit(X, Y3, offset=np.zeros(N))
