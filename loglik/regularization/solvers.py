@@ -55,7 +55,11 @@ __all__ = [
     "prox_newton",
 ]
 
-_BLOCK = 4096  # rows per chunk when accumulating Gram matrices
+_CHUNK_BYTES = 4 << 20  # row chunks of about 4 MB when a pass over X needs a temporary
+
+
+def _chunk_rows(p: int) -> int:
+    return max(16, _CHUNK_BYTES // (8 * max(p, 1)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -493,8 +497,9 @@ class GaussianStats(NamedTuple):
         sxx, sxy, sx = np.zeros((p, p)), np.zeros(p), np.zeros(p)
         sy = syy = weight = 0.0
         n = X.shape[0] if rows is None else rows.size
-        for lo in range(0, n, _BLOCK):
-            idx = slice(lo, lo + _BLOCK) if rows is None else rows[lo : lo + _BLOCK]
+        step = _chunk_rows(p)
+        for lo in range(0, n, step):
+            idx = slice(lo, lo + step) if rows is None else rows[lo : lo + step]
             Xb, yb, sb = X[idx] - shift_x, y[idx] - shift_y, s[idx]
             Xs = Xb * sb[:, None]
             sxx += Xs.T @ Xb
@@ -543,9 +548,11 @@ def column_moments(X, s, fit_intercept):
     sw = s / s.sum()
     mean = sw @ X if fit_intercept else np.zeros(X.shape[1])
     var = np.zeros(X.shape[1])
-    for lo in range(0, X.shape[0], _BLOCK):
-        Xb = X[lo : lo + _BLOCK] - mean
-        var += sw[lo : lo + _BLOCK] @ (Xb * Xb)
+    step = _chunk_rows(X.shape[1])
+    for lo in range(0, X.shape[0], step):
+        Xb = X[lo : lo + step] - mean
+        Xb *= Xb
+        var += sw[lo : lo + step] @ Xb
     return mean, var
 
 
