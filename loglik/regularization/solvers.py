@@ -656,6 +656,8 @@ class GaussianDesign:
         self._last_gradient = None
         self._cols = np.zeros(0, dtype=np.intp)
         self._pos = np.full(self.p, -1)
+        # the column cache holds at most this many columns: its Gram matrix stays below ~X
+        self._cache_limit = max(256, min(self.p, 2 * X.shape[0]))
         self._Zs = np.zeros((X.shape[0], 0))
         self._G = np.zeros((0, 0))
 
@@ -666,10 +668,13 @@ class GaussianDesign:
         """sqrt(s) * (X[:, idx] - mean) / scale."""
         return (self.X[:, idx] - self.mean_x[idx]) * (self.sqrt_w[:, None] / self.scale[idx])
 
-    def _grow(self, new):
-        new = np.unique(np.asarray(new)[self._pos[new] < 0])
+    def _grow(self, wanted):
+        wanted = np.asarray(wanted)
+        new = np.unique(wanted[self._pos[wanted] < 0])
         if new.size == 0:
             return
+        if self._cols.size + new.size > self._cache_limit:
+            self._evict(wanted)
         Zn = self._zs(new)
         cross = self._Zs.T @ Zn
         G = np.empty((self._cols.size + new.size,) * 2)
@@ -681,6 +686,15 @@ class GaussianDesign:
         self._G, self._Zs = G, np.column_stack([self._Zs, Zn])
         self._cols = np.concatenate([self._cols, new])
         self._pos[new] = np.arange(m, self._cols.size)
+
+    def _evict(self, keep):
+        """Drop the cached columns outside ``keep`` (bounded memory along long paths)."""
+        kept = self._cols[np.isin(self._cols, keep)]
+        pos = self._pos[kept]
+        self._G, self._Zs = self._G[np.ix_(pos, pos)], self._Zs[:, pos]
+        self._pos[self._cols] = -1
+        self._cols = kept
+        self._pos[kept] = np.arange(kept.size)
 
     def _residual(self, v):
         r""":math:`\sqrt{s}\,r = \sqrt{s}(y_c - Zv)`, from the cached columns of the support."""
