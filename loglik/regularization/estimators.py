@@ -337,9 +337,10 @@ class ElasticNet(GLMEstimator):
         )
 
 
-class Lasso(ElasticNet):
-    r"""L1-penalised GLM (MAP under a Laplace prior): :class:`ElasticNet` with
-    :math:`\rho = 1`; ``Lasso(alpha)`` equals scikit-learn's ``Lasso(alpha)`` (Gaussian)."""
+class _FixedRatio(ElasticNet):
+    """:class:`ElasticNet` with ``l1_ratio`` fixed by the class (not a parameter)."""
+
+    _RATIO = 1.0
 
     def __init__(
         self,
@@ -361,7 +362,7 @@ class Lasso(ElasticNet):
     ):
         super().__init__(
             alpha,
-            1.0,
+            self._RATIO,
             family=family,
             fit_intercept=fit_intercept,
             standardize=standardize,
@@ -379,52 +380,21 @@ class Lasso(ElasticNet):
         del self.l1_ratio
 
     def _l1_ratio(self):
-        return 1.0
+        return self._RATIO
 
 
-class Ridge(ElasticNet):
+class Lasso(_FixedRatio):
+    r"""L1-penalised GLM (MAP under a Laplace prior): :class:`ElasticNet` with
+    :math:`\rho = 1`; ``Lasso(alpha)`` equals scikit-learn's ``Lasso(alpha)`` (Gaussian)."""
+
+    _RATIO = 1.0
+
+
+class Ridge(_FixedRatio):
     r"""L2-penalised GLM (MAP under a Gaussian prior): :class:`ElasticNet` with :math:`\rho = 0`,
     i.e. the mean NLL plus :math:`\tfrac{\alpha}{2}\sum_j f_jw_j^2`. For the Gaussian family
     ``Ridge(alpha)`` equals scikit-learn's ``Ridge(alpha * n_samples)`` and is solved in closed
     form (a Cholesky solve of the p×p or, for p > n, the n×n system); for poisson it equals
     ``PoissonRegressor(alpha=alpha)``."""
 
-    def __init__(
-        self,
-        alpha=1.0,
-        *,
-        family="gaussian",
-        fit_intercept=True,
-        standardize=False,
-        penalty_factor=None,
-        positive=False,
-        bounds=None,
-        solver="auto",
-        learning_rate="auto",
-        batch_size=None,
-        tol=1e-7,
-        max_iter=1000,
-        warm_start=False,
-        random_state=None,
-    ):
-        super().__init__(
-            alpha,
-            0.0,
-            family=family,
-            fit_intercept=fit_intercept,
-            standardize=standardize,
-            penalty_factor=penalty_factor,
-            positive=positive,
-            bounds=bounds,
-            solver=solver,
-            learning_rate=learning_rate,
-            batch_size=batch_size,
-            tol=tol,
-            max_iter=max_iter,
-            warm_start=warm_start,
-            random_state=random_state,
-        )
-        del self.l1_ratio
-
-    def _l1_ratio(self):
-        return 0.0
+    _RATIO = 0.0
