@@ -4,7 +4,7 @@ Every estimate is the minimiser of a negative log-likelihood, plus a negative lo
 is one. See DESIGN.md for the architecture and the public API.
 """
 
-from . import data, optimizers, priors, schedules
+from . import data, optimizers, priors, regularization, schedules
 from ._validation import ConvergenceWarning
 from .estimation import (
     FitResult,
@@ -55,8 +55,23 @@ from .models.distributions import (
     Uniform,
     Weibull,
 )
+from .models.glm import (
+    GLMObjective,
+    LinearRegression,
+    LogisticRegression,
+    PoissonRegression,
+    SoftmaxRegression,
+)
 from .models.neural import MLPClassifier, MLPRegressor
 from .models.preprocessing import MinMaxScaler, StandardScaler, train_validation_test_split
+from .regularization import (
+    ElasticNet,
+    ElasticNetCV,
+    Lasso,
+    LassoCV,
+    Ridge,
+    regularization_path,
+)
 
 __version__ = "0.1.0"
 
@@ -69,17 +84,24 @@ __all__ = [
     "ConvergenceWarning",
     "Dirichlet",
     "Distribution",
+    "ElasticNet",
+    "ElasticNetCV",
     "Exponential",
     "FitResult",
     "Flat",
     "FunctionObjective",
+    "GLMObjective",
     "Gamma",
     "Geometric",
     "InverseGamma",
     "Laplace",
+    "Lasso",
+    "LassoCV",
     "LikelihoodSurface",
+    "LinearRegression",
     "LogNormal",
     "Logistic",
+    "LogisticRegression",
     "MAPResult",
     "MLPClassifier",
     "MLPRegressor",
@@ -91,6 +113,9 @@ __all__ = [
     "NormalInverseGamma",
     "Objective",
     "Poisson",
+    "PoissonRegression",
+    "Ridge",
+    "SoftmaxRegression",
     "StandardScaler",
     "StudentT",
     "Uniform",
@@ -115,6 +140,8 @@ __all__ = [
     "optimizers",
     "priors",
     "register_family",
+    "regularization",
+    "regularization_path",
     "schedules",
     "train_validation_test_split",
     "wilks_drop",

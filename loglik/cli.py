@@ -184,6 +184,95 @@ def _cmd_surface(args) -> int:
     return 0
 
 
+_ESTIMATORS = {
+    "gaussian": "LinearRegression",
+    "bernoulli": "LogisticRegression",
+    "poisson": "PoissonRegression",
+    "categorical": "SoftmaxRegression",
+}
+
+
+def _design(args):
+    frame = read_table(args.file)
+    if args.response not in frame.columns:
+        numeric_column(frame, args.response, args.file)  # the "no column ... columns: ..." error
+    names = args.predictors or [c for c in frame.columns if c != args.response]
+    if not names:
+        raise CLIError("no predictor columns: give --predictors or a file with more columns")
+    X = pd.DataFrame({name: numeric_column(frame, name, args.file) for name in names})
+    if args.family in ("bernoulli", "categorical"):
+        y = frame[args.response].to_numpy()
+        if pd.isna(y).any():
+            raise CLIError(
+                f"column {args.response!r} has a missing value at row "
+                f"{int(np.flatnonzero(pd.isna(y))[0])}"
+            )
+    else:
+        y = numeric_column(frame, args.response, args.file)
+    return X, y
+
+
+def _cmd_regress(args) -> int:
+    import loglik as ll
+
+    X, y = _design(args)
+    family = args.family
+    if args.penalty == "none":
+        est = getattr(ll, _ESTIMATORS[family])()
+        est.fit(X, y)
+        summary = est.summary(level=args.level)
+        _emit(summary.coefficients, args.format, str(summary), dict(summary.info))
+        return 0
+    rho = {"l1": 1.0, "l2": 0.0, "elasticnet": args.l1_ratio}[args.penalty]
+    common = {"family": family, "standardize": args.standardize}
+    if args.alpha is None:
+        est = ll.ElasticNetCV(rho, cv=args.cv, random_state=args.seed, **common).fit(X, y)
+        alpha = est.alpha_
+    else:
+        alpha = args.alpha
+        est = ll.ElasticNet(alpha, rho, **common).fit(X, y)
+    coef = np.atleast_2d(est.coef_)
+    index = list(X.columns)
+    if coef.shape[0] == 1:
+        table = pd.DataFrame({"coef": coef[0]}, index=index)
+        table.loc["intercept"] = float(est.intercept_)
+    else:
+        table = pd.DataFrame(coef.T, index=index, columns=[str(c) for c in est.classes_])
+        table.loc["intercept"] = est.intercept_
+    info = {
+        "family": family,
+        "penalty": args.penalty,
+        "alpha": float(alpha),
+        "l1_ratio": rho,
+        "nonzero": int(np.count_nonzero(coef)),
+        "loglik": float(est.loglik_),
+        "deviance": float(est.deviance_),
+        "df": float(est.df_),
+        "aic": float(est.aic_),
+        "bic": float(est.bic_),
+        "converged": bool(est.converged_),
+    }
+    if args.alpha is None:
+        info.update(alpha_min=float(est.alpha_min_), alpha_1se=float(est.alpha_1se_))
+    text = "\n".join(f"{k}: {v}" for k, v in info.items()) + "\n\n" + table.to_string()
+    _emit(table, args.format, text, info)
+    if args.plot:
+        import matplotlib.pyplot as plt
+
+        from .plotting import cv_curve, regularization_path
+
+        path = ll.regularization_path(
+            X, y, family=family, l1_ratio=rho, standardize=args.standardize
+        )
+        fig, axes = plt.subplots(1, 2 if args.alpha is None else 1, figsize=(11, 4), squeeze=False)
+        regularization_path(path, ax=axes[0, 0])
+        axes[0, 0].axvline(alpha, color="black", ls="--", lw=1)
+        if args.alpha is None:
+            cv_curve(est, ax=axes[0, 1])
+        _save(fig, args.plot)
+    return 0
+
+
 def _cmd_demo(args) -> int:
     from .demo import run
 
@@ -240,6 +329,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     srf_p.add_argument("--seed", type=int, default=0)
     srf_p.set_defaults(run=_cmd_surface)
+
+    reg_p = sub.add_parser(
+        "regress", help="regression: a GLM with inference, or lasso / ridge / elastic net"
+    )
+    reg_p.add_argument("file", help="CSV, TSV or Parquet file ('-' for CSV on stdin)")
+    reg_p.add_argument("--response", "-y", required=True, help="the response column")
+    reg_p.add_argument("--predictors", "-x", nargs="+", help="default: every other column")
+    reg_p.add_argument(
+        "--family", "-f", default="gaussian", choices=tuple(_ESTIMATORS), help="the likelihood"
+    )
+    reg_p.add_argument(
+        "--penalty",
+        choices=("none", "l1", "l2", "elasticnet"),
+        default="none",
+        help="none: maximum likelihood with standard errors (default)",
+    )
+    reg_p.add_argument("--alpha", type=float, help="penalty strength (default: cross-validated)")
+    reg_p.add_argument("--l1-ratio", type=float, default=0.5, help="elastic net mixing")
+    reg_p.add_argument("--cv", type=int, default=5, help="folds when alpha is cross-validated")
+    reg_p.add_argument("--standardize", action="store_true", help="penalise standardised columns")
+    reg_p.add_argument("--level", type=float, default=0.95, help="confidence level")
+    reg_p.add_argument("--seed", type=int, default=0, help="random seed for the folds")
+    reg_p.add_argument("--plot", metavar="PNG", help="write the path (and CV curve) figure")
+    reg_p.add_argument("--format", choices=formats, default="table")
+    reg_p.set_defaults(run=_cmd_regress)
 
     demo = sub.add_parser("demo", help="run the demo and write its report and figures")
     demo.add_argument("--out", default="demo-output", help="output folder (default demo-output)")

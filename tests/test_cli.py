@@ -5,6 +5,7 @@ import subprocess
 import sys
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -196,3 +197,99 @@ def test_console_script_has_no_traceback_on_bad_input():
     )
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert out.stderr.strip() == "loglik: error: no such file: nope.csv"
+
+
+def _regression_file(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    frame["y"] = 1.0 + 2.0 * frame["a"] - frame["b"] + rng.normal(size=120)
+    frame["label"] = np.where(frame["y"] > 1.0, "high", "low")
+    path = tmp_path / "reg.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_regress_prints_the_glm_summary(capsys, tmp_path):
+    path = _regression_file(tmp_path)
+    assert cli.main(["regress", str(path), "-y", "y", "-x", "a", "b", "c"]) == 0
+    out = capsys.readouterr().out
+    assert "LinearRegression results" in out and "P>|t|" in out and "intercept" in out
+    assert (
+        cli.main(
+            [
+                "regress",
+                str(path),
+                "-y",
+                "label",
+                "-x",
+                "a",
+                "b",
+                "-f",
+                "bernoulli",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload["table"]) == {"intercept", "a", "b"}
+    assert payload["family"] == "bernoulli"
+
+
+def test_regress_lasso_with_cross_validation_and_plot(capsys, tmp_path):
+    path = _regression_file(tmp_path)
+    png = tmp_path / "path.png"
+    argv = [
+        "regress",
+        str(path),
+        "-y",
+        "y",
+        "-x",
+        "a",
+        "b",
+        "c",
+        "--penalty",
+        "l1",
+        "--cv",
+        "3",
+        "--plot",
+        str(png),
+    ]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "alpha_1se" in out and "nonzero" in out
+    assert png.exists()
+    assert (
+        cli.main(
+            [
+                "regress",
+                str(path),
+                "-y",
+                "y",
+                "-x",
+                "a",
+                "b",
+                "--penalty",
+                "l2",
+                "--alpha",
+                "0.1",
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out.startswith(",coef")
+
+
+def test_regress_bad_input(capsys, tmp_path):
+    path = _regression_file(tmp_path)
+    assert cli.main(["regress", str(path), "-y", "nope"]) == 2
+    assert "no column 'nope'" in capsys.readouterr().err
+    assert (
+        cli.main(["regress", str(path), "-y", "y", "-x", "a", "--penalty", "l1", "--alpha", "-1"])
+        == 2
+    )
+    assert "alpha must be in" in capsys.readouterr().err

@@ -12,6 +12,7 @@ OUTPUTS = {
     "mle_vs_map.py": ["summaries.txt", "map_vs_mle.csv", "map_vs_mle.png"],
     "optimizers_compared.py": ["optimizers.csv", "rosenbrock_paths.png"],
     "neural_likelihoods.py": ["loss_curves.png", "heteroscedastic_fit.png"],
+    "regression_anes96.py": ["logit_summary.txt", "l1_path.png", "cv.csv"],
 }
 
 

@@ -277,3 +277,23 @@ def test_map_vs_mle_draws_map_band_and_mle():
         plotting.map_vs_mle(frame, "sigma")
     with pytest.raises(ValueError, match=r"loglik\.map_vs_mle"):
         plotting.map_vs_mle(frame.drop(columns="mle"))
+    ax.legend(fontsize="small")
+    return ax
+
+
+def test_regularization_path_and_cv_curve_plots():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 6))
+    y = X[:, 0] - 2 * X[:, 1] + rng.normal(size=80)
+    path = ll.regularization_path(X, y, n_alphas=20)
+    ax = plotting.regularization_path(path, label_top=2)
+    assert len(ax.get_lines()) == 6 + 1  # one per coefficient, plus the zero line
+    assert ax.get_xscale() == "log" and ax.xaxis_inverted()
+    assert {t.get_text() for t in ax.texts} == {"x0", "x1"}
+    ax = plotting.regularization_path(path, x="df")
+    assert ax.get_xlabel() == "effective degrees of freedom"
+    cv = ll.LassoCV(cv=3, n_alphas=15, random_state=0).fit(X, y)
+    ax = plotting.cv_curve(cv)
+    xs = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() in ("--", ":")]
+    assert cv.alpha_min_ in xs and cv.alpha_1se_ in xs
+    assert "deviance" in ax.get_ylabel()

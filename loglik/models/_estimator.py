@@ -9,6 +9,7 @@ when sklearn itself is the caller.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import sys
 import warnings
@@ -17,7 +18,7 @@ import numpy as np
 
 from .._validation import DataConversionWarning
 
-__all__ = ["BaseEstimator", "NotFittedError", "not_fitted_error"]
+__all__ = ["BaseEstimator", "NotFittedError", "classifier_only", "not_fitted_error"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -145,7 +146,7 @@ class BaseEstimator:
         checked. No copy when ``X`` already has the dtype."""
         if X is None:
             raise ValueError(f"{name} is None; expected a 2-D array of shape (n_samples, n)")
-        columns = getattr(X, "columns", None)
+        names = _feature_names(X)
         arr = as_float_array(X, name, dtype)
         if arr.ndim != 2:
             raise ValueError(
@@ -160,7 +161,6 @@ class BaseEstimator:
                 f"{name} has 0 feature(s) (shape={arr.shape}) while a minimum of 1 is required."
             )
         check_finite(arr, name)
-        names = None if columns is None else np.asarray([str(c) for c in columns], dtype=object)
         if reset:
             self.n_features_in_ = arr.shape[1]
             if names is not None:
@@ -168,18 +168,47 @@ class BaseEstimator:
             elif hasattr(self, "feature_names_in_"):
                 del self.feature_names_in_
             return arr
+        self._check_feature_names(names)
         if arr.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"{name} has {arr.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input"
-            )
-        fitted_names = getattr(self, "feature_names_in_", None)
-        if names is not None and fitted_names is not None and list(names) != list(fitted_names):
-            raise ValueError(
-                f"the feature names of {name} differ from those seen in fit: "
-                f"expected {list(fitted_names)}, got {list(names)}"
+                f"{self.n_features_in_} features as input."
             )
         return arr
+
+    def _check_feature_names(self, names):
+        """scikit-learn's rules: a warning when only one of fit and this call had (string)
+        column names, an error naming the unseen and missing names when they differ."""
+        fitted = getattr(self, "feature_names_in_", None)
+        cls = type(self).__name__
+        if fitted is None and names is None:
+            return
+        if fitted is None or names is None:
+            warnings.warn(
+                f"X has feature names, but {cls} was fitted without feature names"
+                if fitted is None
+                else f"X does not have valid feature names, but {cls} was fitted with feature "
+                "names",
+                UserWarning,
+                stacklevel=4,
+            )
+            return
+        if len(fitted) == len(names) and np.all(fitted == names):
+            return
+        message = "The feature names should match those that were passed during fit.\n"
+        unexpected = sorted(set(names) - set(fitted))
+        missing = sorted(set(fitted) - set(names))
+        if unexpected:
+            message += "Feature names unseen at fit time:\n" + "".join(
+                f"- {n}\n" for n in unexpected[:5]
+            )
+        if missing:
+            message += "Feature names seen at fit time, yet now missing:\n" + "".join(
+                f"- {n}\n" for n in missing[:5]
+            )
+        if not unexpected and not missing:
+            message += "Feature names must be in the same order as they were in fit.\n"
+        raise ValueError(message)
 
     def _validate_sample_weight(self, sample_weight, n: int):
         """None, or a finite non-negative float64 vector of length ``n`` with a positive sum."""
@@ -199,6 +228,42 @@ class BaseEstimator:
         if s.sum() <= 0:
             raise ValueError("every sample_weight is zero: no row carries any weight")
         return s
+
+
+def _feature_names(X):
+    """A DataFrame's column names when they are all strings (scikit-learn's rule), else None;
+    a mix of string and other names is an error."""
+    columns = getattr(X, "columns", None)
+    if columns is None or not hasattr(X, "iloc") or len(columns) == 0:
+        return None
+    names = np.asarray(columns, dtype=object)
+    types = sorted({type(v).__qualname__ for v in names})
+    if len(types) > 1 and "str" in types:
+        raise TypeError(
+            "Feature names are only supported if all input features have string names, but "
+            f"your input has {types} as feature name / column name types; convert them with "
+            "X.columns = X.columns.astype(str)"
+        )
+    return names if types == ["str"] else None
+
+
+class classifier_only:
+    """A method that exists only while the estimator is a classifier (``hasattr`` is False
+    for a regressor, as scikit-learn's duck typing expects)."""
+
+    def __init__(self, method):
+        self.method = method
+        functools.update_wrapper(self, method)
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self.method
+        if obj._estimator_type != "classifier":
+            raise AttributeError(
+                f"{type(obj).__name__} is a regressor here; {self.method.__name__} is for "
+                "classifiers"
+            )
+        return self.method.__get__(obj, owner)
 
 
 def as_float_array(x, name: str, dtype=np.float64) -> np.ndarray:

@@ -44,6 +44,7 @@ __all__ = [
     "get_penalty",
     "l1_norm",
     "l2_norm",
+    "min_norm_subgradient",
     "p_norm",
     "soft_threshold",
     "squared_l2_norm",
@@ -87,6 +88,18 @@ def soft_threshold(x, threshold):
     \tau, 0)`, elementwise (``threshold`` broadcasts against ``x``)."""
     x = np.asarray(x, dtype=np.float64)
     return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0)
+
+
+def min_norm_subgradient(w, grad, l1, lower=-np.inf, upper=np.inf):
+    r"""Per coordinate, the point of :math:`g_j + l_{1,j}\,\partial|w_j| + N_{[l_j, u_j]}(w_j)`
+    closest to 0 (:math:`N` the normal cone of the box): the KKT residual of
+    :math:`\min_w L(w) + \sum_j l_{1,j}|w_j|` over the box, where ``grad`` is the gradient of
+    the smooth part (any ridge term included). All arguments broadcast."""
+    low = np.where(w > 0, grad + l1, grad - l1)  # the subdifferential at 0 is [g - t, g + t]
+    high = np.where(w < 0, grad - l1, grad + l1)
+    low = np.where(w <= lower, -np.inf, low)
+    high = np.where(w >= upper, np.inf, high)
+    return np.clip(0.0, low, high)
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,12 +254,7 @@ class Penalty:
         w = np.asarray(w, dtype=np.float64)
         g = np.asarray(loss_grad, dtype=np.float64) + self.l2_weight * w
         t = np.broadcast_to(self.l1_weight, w.shape)
-        low = np.where(w > 0, g + t, g - t)  # the subdifferential at w = 0 is [g - t, g + t]
-        high = np.where(w < 0, g - t, g + t)
-        if self.constrained:
-            low = np.where(w <= self.lower, -np.inf, low)
-            high = np.where(w >= self.upper, np.inf, high)
-        return np.clip(0.0, low, high)
+        return min_norm_subgradient(w, g, t, self.lower, self.upper)
 
     def kkt_violation(self, w, loss_grad) -> float:
         """:math:`\\max_j` of the absolute :meth:`min_norm_subgradient` (0 at the optimum)."""
