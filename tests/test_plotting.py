@@ -277,8 +277,6 @@ def test_map_vs_mle_draws_map_band_and_mle():
         plotting.map_vs_mle(frame, "sigma")
     with pytest.raises(ValueError, match=r"loglik\.map_vs_mle"):
         plotting.map_vs_mle(frame.drop(columns="mle"))
-    ax.legend(fontsize="small")
-    return ax
 
 
 def test_regularization_path_and_cv_curve_plots():
