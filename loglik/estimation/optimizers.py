@@ -57,6 +57,7 @@ __all__ = [
     "nesterov",
     "newton",
     "proximal",
+    "proximal_optimizer",
     "rmsprop",
     "scale_by_adam",
     "scale_by_learning_rate",
@@ -390,10 +391,13 @@ def proximal(inner: Optimizer, prox: Prox | None, learning_rate) -> Optimizer:
     .. math:: \operatorname{prox}_{\eta h}(v) = \arg\min_x h(x) + \tfrac{1}{2\eta}\|x - v\|^2.
 
     ``prox(params, step_size)`` receives ``learning_rate`` at the same step; with ``inner = gd`` of
-    the same rate this is ISTA (proximal gradient). With an adaptive ``inner`` (Adam) the scalar
-    rate is an approximation of the per-coordinate one, as in proximal Adam variants.
-    For the L1 penalty :math:`h = \lambda\|\cdot\|_1` the prox is soft-thresholding at
-    :math:`\eta\lambda`.
+    the same rate this is ISTA (proximal gradient). For the L1 penalty
+    :math:`h = \lambda\|\cdot\|_1` the prox is soft-thresholding at :math:`\eta\lambda`.
+
+    The fixed points are the minimisers of :math:`f + h` only when ``learning_rate`` is the step
+    ``inner`` takes on a constant gradient: right for plain gradient steps, wrong for momentum
+    (which steps :math:`\eta/(1-\beta)`) and for adaptive methods (per-coordinate steps). Use
+    :func:`proximal_optimizer`, which passes each recipe's own step, for those.
     """
     prox = _no_prox if prox is None else prox
     schedule = as_schedule(learning_rate)
@@ -408,6 +412,92 @@ def proximal(inner: Optimizer, prox: Prox | None, learning_rate) -> Optimizer:
         return [n - p for n, p in zip(new, params)], ProximalState(inner_state, state.count + 1)
 
     return Optimizer(init, update, f"proximal({inner.name})", inner.full_batch)
+
+
+class PreconditionedProximalState(NamedTuple):
+    inner: Any
+    count: int
+
+
+def _adam_scales(state, b2=0.999, eps=1e-8):
+    correction = 1.0 - b2**state.count
+    return [np.sqrt(v / correction) + eps for v in state.nu]
+
+
+def _root_scales(eps):
+    def scales(state):
+        return [np.sqrt(v) + eps for v in state.nu]
+
+    return scales
+
+
+def _preconditioned_proximal(transform, scales, prox, learning_rate, name):
+    r"""A diagonally preconditioned proximal step: with the direction :math:`u` and per-coordinate
+    scales :math:`d` of ``transform`` (Adam's :math:`\hat m` and :math:`\sqrt{\hat v}+\epsilon`),
+    :math:`\theta_t = \operatorname{prox}_{\eta_j h}(\theta_{t-1} - \eta u)` with
+    :math:`\eta_j = \eta/d_j`: the proximal operator in the method's own metric."""
+    schedule = as_schedule(learning_rate)
+
+    def init(params):
+        return PreconditionedProximalState(transform.init(params), 0)
+
+    def update(grads, state, params=None, **extra):
+        direction, inner = transform.update(grads, state.inner, params)
+        lr = schedule(state.count)
+        moved = [p - lr * u for p, u in zip(params, direction)]
+        new = prox(moved, [lr / d for d in scales(inner)])
+        step = [a - b for a, b in zip(new, params)]
+        return step, PreconditionedProximalState(inner, state.count + 1)
+
+    return Optimizer(init, update, f"proximal({name})")
+
+
+def proximal_optimizer(name: str, learning_rate, prox: Prox, **kwargs) -> Optimizer:
+    r"""The shared optimizer ``name`` followed by the proximal step of :math:`h`, with the step
+    size that makes the iteration's fixed points the minimisers of :math:`f + h`:
+
+    * ``gd``, ``sgd`` (no momentum), ``ista``, ``fista``: the learning rate :math:`\eta`;
+    * ``momentum``, ``nesterov`` (``beta``, default 0.9): :math:`\eta/(1-\beta)`, the step they
+      take on a constant gradient (the velocity sums the gradients);
+    * ``adam``, ``rmsprop``, ``adagrad``: the per-coordinate step :math:`\eta/d_j` of their
+      diagonal preconditioner :math:`d` (:math:`\sqrt{\hat v_j}+\epsilon` for Adam), i.e. the
+      proximal operator in the method's own metric. With a scalar threshold instead, Adam's
+      steps of about :math:`\eta` would swamp :math:`\eta\lambda` and no weight would reach 0.
+
+    ``prox(params, step)`` receives a scalar step, or (adaptive methods) one array of steps per
+    parameter block; :meth:`loglik.regularization.penalties.Penalty.as_prox` accepts both.
+    ``kwargs`` go to the recipe (``beta``, ``b1``, ``b2``, ``eps``, ``decay``).
+    """
+    schedule = as_schedule(learning_rate)
+    if name in ("ista", "fista"):
+        return get_optimizer(name, learning_rate=learning_rate, prox=prox, **kwargs)
+    if name in ("gd", "sgd"):
+        if kwargs.get("momentum", 0.0):
+            raise ValueError("use name='momentum' or 'nesterov' for a proximal step with momentum")
+        return proximal(get_optimizer(name, learning_rate=learning_rate, **kwargs), prox, schedule)
+    if name in ("momentum", "nesterov"):
+        beta = _rate(kwargs.pop("beta", 0.9), "beta")
+        inner = get_optimizer(name, learning_rate=learning_rate, beta=beta, **kwargs)
+        return proximal(inner, prox, lambda t: schedule(t) / (1.0 - beta))
+    if name == "adam":
+        b1, b2 = kwargs.pop("b1", 0.9), kwargs.pop("b2", 0.999)
+        eps = kwargs.pop("eps", 1e-8)
+        transform, scales = scale_by_adam(b1, b2, eps), lambda s: _adam_scales(s, b2, eps)
+    elif name == "rmsprop":
+        eps = kwargs.pop("eps", 1e-8)
+        transform, scales = scale_by_rms(kwargs.pop("decay", 0.9), eps), _root_scales(eps)
+    elif name == "adagrad":
+        eps = kwargs.pop("eps", 1e-10)
+        transform, scales = (
+            scale_by_rss(kwargs.pop("initial_accumulator_value", 0.0), eps),
+            (_root_scales(eps)),
+        )
+    else:
+        known = "gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, ista, fista"
+        raise ValueError(f"no proximal recipe for optimizer {name!r}; known: {known}")
+    if kwargs:
+        raise ValueError(f"unexpected settings for proximal {name}: {', '.join(kwargs)}")
+    return _preconditioned_proximal(transform, scales, prox, learning_rate, name)
 
 
 def ista(learning_rate=0.1, prox: Prox | None = None) -> Optimizer:

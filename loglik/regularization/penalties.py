@@ -107,6 +107,16 @@ def min_norm_subgradient(w, grad, l1, lower=-np.inf, upper=np.inf):
 # --------------------------------------------------------------------------------------------
 
 
+def _check_steps(step_size):
+    """A non-negative scalar step, or an array of them, as float64."""
+    if np.ndim(step_size) == 0:
+        return check_scalar(step_size, "step_size", low=0.0)
+    steps = np.asarray(step_size, dtype=np.float64)
+    if not np.all(np.isfinite(steps)) or np.any(steps < 0):
+        raise ValueError("step_size must hold finite non-negative steps")
+    return steps
+
+
 def _check_factor(penalty_factor):
     if penalty_factor is None:
         return None
@@ -218,9 +228,10 @@ class Penalty:
 
     def prox(self, v, step_size=1.0):
         r""":math:`\operatorname{prox}_{t h}(v)` (module docstring) for step :math:`t` =
-        ``step_size``."""
+        ``step_size``: a scalar, or an array broadcasting against ``v`` (one step per
+        coordinate: the proximal operator in a diagonal metric, as adaptive optimizers need)."""
         v = np.asarray(v, dtype=np.float64)
-        t = check_scalar(step_size, "step_size", low=0.0)
+        t = _check_steps(step_size)
         out = soft_threshold(v, t * self.l1_weight) / (1.0 + t * self.l2_weight)
         if self.constrained:
             out = np.clip(out, self.lower, self.upper)
@@ -228,8 +239,9 @@ class Penalty:
 
     def as_prox(self, blocks=None):
         """``prox(params, step_size)`` over a list of parameter arrays, for
-        :func:`loglik.optimizers.proximal`, :func:`~loglik.optimizers.ista` and
-        :func:`~loglik.optimizers.fista`.
+        :func:`loglik.optimizers.proximal_optimizer`, :func:`~loglik.optimizers.ista` and
+        :func:`~loglik.optimizers.fista`. ``step_size`` is a scalar or one array of
+        per-coordinate steps per block.
 
         ``blocks`` lists the indices of the blocks that are penalised (default: all), e.g.
         ``[0]`` for ``[coef, intercept]`` so the intercept stays unpenalised.
@@ -237,9 +249,10 @@ class Penalty:
         chosen = None if blocks is None else set(blocks)
 
         def prox(params, step_size):
+            steps = step_size if isinstance(step_size, list | tuple) else [step_size] * len(params)
             return [
-                self.prox(p, step_size) if chosen is None or k in chosen else p
-                for k, p in enumerate(params)
+                self.prox(p, t) if chosen is None or k in chosen else p
+                for k, (p, t) in enumerate(zip(params, steps))
             ]
 
         return prox

@@ -39,7 +39,6 @@ from scipy.linalg import lapack
 
 from ..estimation import optimizers as O
 from ..estimation.minimize import minimize
-from ..estimation.schedules import as_schedule
 from ..models.glm import GLMObjective, null_model_eta
 from .penalties import Penalty, min_norm_subgradient
 
@@ -1138,7 +1137,7 @@ def first_order(
         opt = O.lbfgs(bounds=bounds) if solver == "lbfgs" else O.newton()
         res = minimize(wrapped, params, opt, max_iter=max_iter, tol=0.0, gtol=tol, warn=False)
     else:
-        opt = proximal_optimizer(solver, learning_rate, prox)
+        opt = O.proximal_optimizer(solver, learning_rate, prox)
 
         def stop(info):
             return kkt_of(info.params) <= tol
@@ -1159,65 +1158,6 @@ def first_order(
     kkt = kkt_of([coef, intercept])
     loss = obj.value([coef, intercept])
     return coef, intercept, res.n_iter, kkt, kkt <= tol, loss
-
-
-class _PreconditionedState(NamedTuple):
-    inner: object
-    count: int
-
-
-def proximal_optimizer(name, learning_rate, prox):
-    r"""A shared optimizer followed by the proximal step, with the step size the proximal operator
-    must use for the iteration's fixed points to be the optimum:
-
-    * ``ista``, ``fista``, ``gd``, ``sgd``: the learning rate :math:`\eta`;
-    * ``momentum``, ``nesterov`` (:math:`\beta = 0.9`): :math:`\eta/(1-\beta)`, the step they
-      take on a constant gradient (the velocity sums the gradients);
-    * ``adam``, ``rmsprop``, ``adagrad``: the per-coordinate step :math:`\eta/(\sqrt{\hat v_j} +
-      \epsilon)` of their diagonal preconditioner, i.e. the preconditioned proximal step
-      :math:`x_j \leftarrow \operatorname{prox}_{\eta_j h}(x_j - \eta_j \hat m_j)`.
-
-    ``prox(params, step)`` takes a scalar step or one array per parameter block.
-    """
-    schedule = as_schedule(learning_rate)
-    if name in ("ista", "fista"):
-        return O.get_optimizer(name, learning_rate=learning_rate, prox=prox)
-    if name in ("gd", "sgd"):
-        return O.proximal(O.get_optimizer(name, learning_rate=learning_rate), prox, schedule)
-    if name in ("momentum", "nesterov"):
-        inner = O.get_optimizer(name, learning_rate=learning_rate, beta=0.9)
-        return O.proximal(inner, prox, lambda t: schedule(t) / (1.0 - 0.9))
-    transform, steps = {
-        "adam": (O.scale_by_adam(), _adam_steps),
-        "rmsprop": (O.scale_by_rms(), _rms_steps(1e-8)),
-        "adagrad": (O.scale_by_rss(), _rms_steps(1e-10)),
-    }[name]
-
-    def init(params):
-        return _PreconditionedState(transform.init(params), 0)
-
-    def update(grads, state, params=None, **extra):
-        direction, inner = transform.update(grads, state.inner, params)
-        lr = schedule(state.count)
-        scales = steps(inner)
-        moved = [p - lr * d for p, d in zip(params, direction)]
-        new = prox(moved, [lr / sc for sc in scales])
-        return [a - b for a, b in zip(new, params)], _PreconditionedState(inner, state.count + 1)
-
-    return O.Optimizer(init, update, f"proximal({name})")
-
-
-def _adam_steps(state, b2=0.999, eps=1e-8):
-    r"""Adam's preconditioner :math:`\sqrt{\hat v} + \epsilon` (bias-corrected)."""
-    correction = 1.0 - b2**state.count
-    return [np.sqrt(v / correction) + eps for v in state.nu]
-
-
-def _rms_steps(eps):
-    def steps(state):
-        return [np.sqrt(v) + eps for v in state.nu]
-
-    return steps
 
 
 def lipschitz_bound(Z, weights, factor=1.0) -> float:

@@ -1,5 +1,7 @@
 """The shared optimizers: convergence tables, hand-worked one-step updates, bad arguments."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -207,8 +209,9 @@ def test_chain_of_clip_and_gd():
 
 
 def soft_threshold(level):
-    def prox(params, step):
-        return [np.sign(p) * np.maximum(np.abs(p) - step * level, 0.0) for p in params]
+    def prox(params, step):  # a scalar step, or one array of steps per block
+        steps = step if isinstance(step, list) else [step] * len(params)
+        return [np.sign(p) * np.maximum(np.abs(p) - t * level, 0.0) for p, t in zip(params, steps)]
 
     return prox
 
@@ -438,3 +441,66 @@ def test_newton_direction_small_cases_match_the_general_solve():
         assert O._newton_direction(-H, g) is None  # not positive definite
     assert O._newton_direction(np.array([[1.0, 2.0], [2.0, 1.0]]), np.ones(2)) is None
     assert O._newton_direction(np.full((2, 2), np.nan), np.ones(2)) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Proximal recipes: the fixed point must be the minimiser of f + h for every optimizer
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _lasso_problem():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(60, 6))
+    y = X @ np.array([1.5, 0.0, -2.0, 0.0, 0.4, 0.0]) + 0.5 * rng.normal(size=60)
+    lam = 0.3
+    obj = ll.FunctionObjective(
+        lambda w: np.sum((X @ w - y) ** 2) / 120, lambda w: X.T @ (X @ w - y) / 60
+    )
+    prox = soft_threshold(lam)
+    ref = ll.minimize(
+        obj,
+        np.zeros(6),
+        O.fista(0.05, prox=prox),
+        max_iter=20000,
+        tol=0,
+        gtol=0,
+        warn=False,
+        callback=None,
+    )
+    return obj, prox, ref.params
+
+
+@pytest.mark.parametrize(
+    "name, lr, kwargs",
+    [
+        ("gd", 0.05, {}),
+        ("momentum", 0.01, {}),
+        ("nesterov", 0.01, {"beta": 0.8}),
+        ("adam", S.exponential_decay(0.05, 0.5, 1500), {}),
+        ("rmsprop", S.exponential_decay(0.01, 0.5, 1500), {}),
+        ("adagrad", 0.3, {}),
+        ("ista", 0.05, {}),
+        ("fista", 0.05, {}),
+    ],
+)
+def test_proximal_optimizer_reaches_the_lasso_solution(name, lr, kwargs):
+    obj, prox, w_star = _lasso_problem()
+    opt = O.proximal_optimizer(name, lr, prox, **kwargs)
+    res = ll.minimize(obj, np.zeros(6), opt, max_iter=8000, tol=0, gtol=0, warn=False)
+    np.testing.assert_allclose(res.params, w_star, atol=1e-5)
+    assert np.all(res.params[w_star == 0] == 0)  # exact zeros, not small numbers
+
+
+def test_scalar_proximal_after_momentum_misses_the_solution():
+    obj, prox, w_star = _lasso_problem()
+    naive = O.proximal(O.momentum(0.01, 0.9), prox, 0.01)
+    res = ll.minimize(obj, np.zeros(6), naive, max_iter=8000, tol=0, gtol=0, warn=False)
+    assert np.abs(res.params - w_star).max() > 1e-2  # the penalty acts 1 - beta times too weakly
+
+
+def test_proximal_optimizer_bad_names():
+    with pytest.raises(ValueError, match="no proximal recipe for optimizer 'newton'"):
+        O.proximal_optimizer("newton", 0.1, soft_threshold(1.0))
+    with pytest.raises(ValueError, match="unexpected settings"):
+        O.proximal_optimizer("adam", 0.1, soft_threshold(1.0), momentum=0.5)

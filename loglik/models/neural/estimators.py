@@ -33,11 +33,9 @@ from ...estimation.minimize import minimize
 from ...estimation.optimizers import (
     Optimizer,
     ScipySolver,
-    fista,
     get_optimizer,
-    ista,
     proximal,
-    scale_by_adam,
+    proximal_optimizer,
 )
 from ...estimation.schedules import as_schedule
 from .._estimator import BaseEstimator, as_float_array, check_finite, column_or_1d
@@ -78,38 +76,6 @@ def _l1_prox(strength, blocks):
     from ...regularization.penalties import L1
 
     return L1(strength).as_prox(blocks=blocks)
-
-
-def _proximal_adam(learning_rate, strength, blocks, b1=0.9, b2=0.999, eps=1e-8):
-    r"""Adam followed by the L1 proximal step in Adam's own metric.
-
-    Adam moves coordinate :math:`i` by :math:`\eta\hat m_i/d_i` with
-    :math:`d_i = \sqrt{\hat v_i} + \epsilon`: a gradient step in the metric
-    :math:`\mathrm{diag}(d)/\eta`. The proximal operator of :math:`\lambda_1\|\cdot\|_1` in that
-    metric is soft-thresholding at :math:`\eta\lambda_1/d_i` per coordinate, so weights whose
-    gradient is mostly noise reach exactly 0 (a scalar threshold :math:`\eta\lambda_1` would
-    be far below Adam's steps of about :math:`\eta`).
-    """
-    from ...regularization.penalties import soft_threshold
-
-    adam = scale_by_adam(b1, b2, eps)
-    schedule = as_schedule(learning_rate)
-    chosen = set(blocks)
-
-    def update(grads, state, params=None, **extra):
-        direction, new_state = adam.update(grads, state, params)
-        lr = schedule(state.count)
-        correction = 1.0 - b2**new_state.count
-        step = []
-        for k, (p, d) in enumerate(zip(params, direction)):
-            moved = p - lr * d
-            if k in chosen:
-                scale = np.sqrt(new_state.nu[k] / correction) + eps
-                moved = soft_threshold(moved, lr * strength / scale)
-            step.append(moved - p)
-        return step, new_state
-
-    return Optimizer(adam.init, update, "proximal_adam")
 
 
 class _BaseMLP(BaseEstimator):
@@ -218,11 +184,8 @@ class _BaseMLP(BaseEstimator):
                     "have; use 'lbfgs' for a full-batch second-order-like method"
                 )
             kwargs = {} if opt == "lbfgs" else {"learning_rate": self.learning_rate}
-            if opt in ("ista", "fista") and self.l1 > 0:
-                recipe = ista if opt == "ista" else fista
-                return recipe(self.learning_rate, _l1_prox(self.l1, penalized))
-            if opt == "adam" and self.l1 > 0:
-                return _proximal_adam(self.learning_rate, self.l1, penalized)
+            if self.l1 > 0 and opt != "lbfgs":
+                return proximal_optimizer(opt, self.learning_rate, _l1_prox(self.l1, penalized))
             opt = get_optimizer(opt, **kwargs)
         elif not isinstance(opt, Optimizer | ScipySolver):
             raise ValueError(
@@ -514,10 +477,13 @@ _COMMON_DOC = """
         :math:`N(0, 1/(n\\alpha))` on every weight), in the gradient (coupled decay).
     l1 : float
         L1 penalty :math:`\\lambda_1\\|W\\|_1` (Laplace prior), applied by soft-thresholding
-        after each step (proximal gradient), so weights become exactly 0: at
-        :math:`\\eta\\lambda_1` for ``"sgd"``, ``"ista"``, ``"fista"``; per coordinate at
+        after each step (proximal gradient), so weights become exactly 0. The threshold is the
+        step each optimizer takes (:func:`loglik.optimizers.proximal_optimizer`):
+        :math:`\\eta\\lambda_1` for ``"sgd"``, ``"ista"``, ``"fista"``,
+        :math:`\\eta\\lambda_1/(1-\\beta)` for momentum, per coordinate
         :math:`\\eta\\lambda_1/(\\sqrt{\\hat v_i}+\\epsilon)` for ``"adam"`` (the prox in
-        Adam's metric); other optimizers use the scalar :math:`\\eta\\lambda_1`.
+        Adam's metric), ``"rmsprop"`` and ``"adagrad"``. An optimizer given as an instance gets
+        the scalar :math:`\\eta\\lambda_1` (exact only for plain gradient steps).
     dropout : float or sequence of float
         Inverted-dropout rate after each hidden layer (training only).
     batch_norm : bool
