@@ -146,3 +146,12 @@ __all__ = [
     "train_validation_test_split",
     "wilks_drop",
 ]
+
+
+def __getattr__(name):
+    # ``ll.plotting`` imports matplotlib: only on first use, not with ``import loglik``
+    if name == "plotting":
+        import importlib
+
+        return importlib.import_module(".plotting", __name__)
+    raise AttributeError(f"module 'loglik' has no attribute {name!r}")

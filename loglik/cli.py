@@ -334,8 +334,17 @@ def _parser() -> argparse.ArgumentParser:
         "regress", help="regression: a GLM with inference, or lasso / ridge / elastic net"
     )
     reg_p.add_argument("file", help="CSV, TSV or Parquet file ('-' for CSV on stdin)")
-    reg_p.add_argument("--response", "-y", required=True, help="the response column")
-    reg_p.add_argument("--predictors", "-x", nargs="+", help="default: every other column")
+    reg_p.add_argument(
+        "--target", "--response", "-y", dest="response", required=True, help="the response column"
+    )
+    reg_p.add_argument(
+        "--features",
+        "--predictors",
+        "-x",
+        dest="predictors",
+        nargs="+",
+        help="default: every other column",
+    )
     reg_p.add_argument(
         "--family", "-f", default="gaussian", choices=tuple(_ESTIMATORS), help="the likelihood"
     )

@@ -244,9 +244,9 @@ def test_regress_lasso_with_cross_validation_and_plot(capsys, tmp_path):
     argv = [
         "regress",
         str(path),
-        "-y",
+        "--target",
         "y",
-        "-x",
+        "--features",
         "a",
         "b",
         "c",

@@ -295,3 +295,14 @@ def test_regularization_path_and_cv_curve_plots():
     xs = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() in ("--", ":")]
     assert cv.alpha_min_ in xs and cv.alpha_1se_ in xs
     assert "deviance" in ax.get_ylabel()
+
+
+def test_plotting_is_reachable_from_the_package_without_importing_it_eagerly():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, loglik as ll; assert 'matplotlib.pyplot' not in sys.modules; "
+        "assert ll.plotting.likelihood_surface"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
