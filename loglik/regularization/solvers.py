@@ -543,16 +543,25 @@ class GaussianStats(NamedTuple):
 
 def column_moments(X, s, fit_intercept):
     """Weighted column means (zeros without an intercept) and second central moments (raw
-    second moments without an intercept), accumulated over row chunks: no copy of X."""
+    second moments without an intercept): two passes over X, no copy. The variance comes from
+    the raw second moment; columns where that would cancel more than four digits (a mean over
+    ~100 standard deviations) are recomputed about their mean over row chunks."""
     sw = s / s.sum()
     mean = sw @ X if fit_intercept else np.zeros(X.shape[1])
-    var = np.zeros(X.shape[1])
-    step = _chunk_rows(X.shape[1])
-    for lo in range(0, X.shape[0], step):
-        Xb = X[lo : lo + step] - mean
-        Xb *= Xb
-        var += sw[lo : lo + step] @ Xb
-    return mean, var
+    if np.all(s == s[0]):
+        raw = np.einsum("ij,ij->j", X, X) / X.shape[0]
+    else:
+        raw = np.einsum("i,ij,ij->j", sw, X, X)
+    var = raw - mean * mean
+    lossy = np.flatnonzero(var < 1e-4 * raw)
+    if lossy.size:
+        var[lossy] = 0.0
+        step = _chunk_rows(lossy.size)
+        for lo in range(0, X.shape[0], step):
+            Xb = X[lo : lo + step, lossy] - mean[lossy]
+            Xb *= Xb
+            var[lossy] += sw[lo : lo + step] @ Xb
+    return mean, np.maximum(var, 0.0)
 
 
 def _scales(var, mean, standardize):
@@ -705,6 +714,8 @@ class GaussianDesign:
 
     def gradient(self, v):
         """The full gradient :math:`-Z^TSr` (one pass over X; the last one is remembered)."""
+        if not np.any(v):
+            return -self.q
         last = self._last_gradient
         if last is not None and np.array_equal(last[0], v):
             return last[1]
