@@ -34,7 +34,7 @@ from .solvers import (
 
 __all__ = ["Fit", "PenalizedGLM"]
 
-_STEP = 0.6  # ratio of successive alphas when a cold start follows a short path
+_STEP = 0.2  # ratio of successive alphas when a cold start follows a short path
 _RIDGE_LIKE = 1e-3  # l1_ratio used for the alpha grid of pure ridge (glmnet's convention)
 _GRAM_COLUMNS = 128  # a single fit on more columns works on the columns it needs
 

@@ -301,19 +301,15 @@ def _pdas(G, q, l1, l2, lower, upper, w, max_steps=50):
         if previous is not None and all(np.array_equal(a, b) for a, b in zip(state, previous)):
             return w, g
         previous = state
-        if F.size:
-            b = q[F] - l1[F] * su
-            fixed = np.flatnonzero(x) if boxed else ()
-            if len(fixed):
-                b -= G[np.ix_(F, fixed)] @ x[fixed]
-            A = G[np.ix_(F, F)]
-            A.flat[:: F.size + 1] += l2[F]
-            sol, _ = _solve_psd(A, b, exact_only=True)
-            if sol is None:
-                return w, g
-            x[F] = sol
+        x = _newton_point(G, q, l1, l2, F, su, x)
+        if x is None:
+            return w, g
         g_x = _smooth_gradient(G, q, l2, x)
         new_value = _value_from_gradient(q, l1, x, g_x)
+        if new_value > value:
+            better = _sign_consistent_point(G, q, l1, l2, F, su, x, lower, upper, value)
+            if better is not None:
+                x, g_x, new_value = better
         outside = boxed and bool(np.any(x < lower) or np.any(x > upper))
         if outside or new_value > value:  # overshoot: the best feasible point on the segment
             d = x - w
@@ -331,6 +327,48 @@ def _pdas(G, q, l1, l2, lower, upper, w, max_steps=50):
             previous = None
         w, g, value = x, g_x, new_value
     return w, g
+
+
+def _newton_point(G, q, l1, l2, F, su, x):
+    """``x`` with the coordinates ``F`` set to the minimiser of the quadratic with signs ``su``
+    there, the other coordinates held at their values in ``x`` (zero or a bound); None when the
+    system is singular."""
+    x = x.copy()
+    x[F] = 0.0
+    if F.size:
+        b = q[F] - l1[F] * su
+        fixed = np.flatnonzero(x)
+        if fixed.size:
+            b -= G[np.ix_(F, fixed)] @ x[fixed]
+        A = G[np.ix_(F, F)]
+        A.flat[:: F.size + 1] += l2[F]
+        sol, _ = _solve_psd(A, b, exact_only=True)
+        if sol is None:
+            return None
+        x[F] = sol
+    return x
+
+
+def _sign_consistent_point(G, q, l1, l2, F, su, x, lower, upper, value, max_rounds=8):
+    """When a primal-dual active-set step overshoots (many predicted signs wrong at once, as
+    after a working set doubled): drop from the free set every coordinate whose solution
+    contradicts its sign, re-solve, repeat until the signs hold. Returns ``(x, g, value)`` when
+    that point is feasible and lowers the objective below ``value``, else None."""
+    for _ in range(max_rounds):
+        wrong = (np.sign(x[F]) != su) & (l1[F] > 0)
+        if not wrong.any():
+            if np.any(x < lower) or np.any(x > upper):
+                return None
+            g = _smooth_gradient(G, q, l2, x)
+            new_value = _value_from_gradient(q, l1, x, g)
+            return (x, g, new_value) if new_value < value else None
+        x = x.copy()
+        x[F[wrong]] = 0.0
+        F, su = F[~wrong], su[~wrong]
+        x = _newton_point(G, q, l1, l2, F, su, x)
+        if x is None:
+            return None
+    return None
 
 
 class _PinnedCholesky:
@@ -428,13 +466,33 @@ def _descend(G, q, l1, l2, lower, upper, w, free, sign):
         if t_block >= 1.0 and not ray:
             w[F] = x
             return w, free, stalled, steps
-        w[F] = wF + t_block * d
-        hit = limits <= t_block
-        j = F[hit]
-        at_zero = t_zero[hit] <= t_bound[hit]
-        w[j] = np.where(at_zero, 0.0, np.where(d[hit] > 0, upper[j], lower[j]))
-        free[j] = False
-        stalled = stalled or t_block == 0.0
+        w_first = _stop_at(
+            w, F, wF + t_block * d, limits <= t_block, t_zero, t_bound, d, lower, upper
+        )
+        jumped = None
+        if not ray and (limits < 1.0).sum() > 1:
+            jumped = _stop_at(w, F, x, limits < 1.0, t_zero, t_bound, d, lower, upper)
+            if _qp_value(G, q, l1, l2, jumped) > _qp_value(G, q, l1, l2, w_first):
+                jumped = None
+        if jumped is None:
+            hit = limits <= t_block
+            w = w_first
+            stalled = stalled or t_block == 0.0
+        else:  # every blocking coefficient fixed at once, at no loss against the first stop
+            hit = limits < 1.0
+            w = jumped
+        free[F[hit]] = False
+
+
+def _stop_at(w, F, wF_new, hit, t_zero, t_bound, d, lower, upper):
+    """``w`` with the free coordinates ``F`` moved to ``wF_new`` and those in ``hit`` fixed where
+    they block: at zero or at the bound they reach first."""
+    out = w.copy()
+    out[F] = wF_new
+    j = F[hit]
+    at_zero = t_zero[hit] <= t_bound[hit]
+    out[j] = np.where(at_zero, 0.0, np.where(d[hit] > 0, upper[j], lower[j]))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
