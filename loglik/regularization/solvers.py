@@ -214,14 +214,17 @@ def enet_qp(
 
 
 def _qp_value(G, q, l1, l2, w):
+    Gw = _product(G, w)
+    return float(0.5 * w @ Gw - q @ w + l1 @ np.abs(w) + 0.5 * l2 @ (w * w))
+
+
+def _product(G, w):
+    """:math:`Gw` for a possibly sparse ``w``: from the columns of its support when that is
+    small (copying columns costs more per entry than streaming all of G)."""
     nz = np.flatnonzero(w)
-    wn = w[nz]
-    return float(
-        0.5 * wn @ (G[np.ix_(nz, nz)] @ wn)
-        - q[nz] @ wn
-        + l1[nz] @ np.abs(wn)
-        + 0.5 * l2[nz] @ (wn * wn)
-    )
+    if 4 * nz.size > w.size:
+        return G @ w
+    return G[:, nz] @ w[nz]
 
 
 def _line_minimum(G, l1, l2, w, d, g, lower, upper):
@@ -258,8 +261,7 @@ def _line_minimum(G, l1, l2, w, d, g, lower, upper):
 
 
 def _smooth_gradient(G, q, l2, w):
-    nz = np.flatnonzero(w)
-    return G[:, nz] @ w[nz] + l2 * w - q
+    return _product(G, w) + l2 * w - q
 
 
 def _value_from_gradient(q, l1, w, g):
@@ -665,13 +667,6 @@ class GaussianGram:
         return -self.q
 
     def solve(self, pen: PenaltyArrays, v0=None, *, tol) -> QPResult:
-        if v0 is not None and _unboxed(pen):
-            support = np.flatnonzero((v0 != 0) | ((pen.l1 == 0) & ~self.excluded))
-            if support.size:
-                G_SS = self.G[np.ix_(support, support)]
-                res = _warm_same_support(self, G_SS, pen, support, np.sign(v0[support]), tol)
-                if res is not None:
-                    return res
         return enet_qp(self.G, self.q, pen.l1, pen.l2, pen.lower, pen.upper, v0, tol=tol)
 
     def ridge(self, pen: PenaltyArrays) -> QPResult:
@@ -684,13 +679,11 @@ class GaussianGram:
 
     def loss(self, v) -> float:
         """The mean NLL (Gaussian convention) at ``v``."""
-        nz = np.flatnonzero(v)
-        Gv = self.G[:, nz] @ v[nz]
+        Gv = _product(self.G, v)
         return float(max(0.5 * self.yy - self.q @ v + 0.5 * v @ Gv, 0.0))
 
     def gradient(self, v):
-        nz = np.flatnonzero(v)
-        return self.G[:, nz] @ v[nz] - self.q
+        return _product(self.G, v) - self.q
 
     def residual_terms(self, v):
         """``(||r||^2_S, r^T S y_c, Z^T S r)`` for the duality gap."""
@@ -768,7 +761,9 @@ class GaussianDesign:
         if nz.size == 0:
             return self.u
         pos = self._positions(nz)  # may grow the cache: index it afterwards
-        return self.u - self._Zs[:, pos] @ v[nz]
+        on_cache = np.zeros(self._cols.size)
+        on_cache[pos] = v[nz]
+        return self.u - _product(self._Zs, on_cache)
 
     def gradient(self, v):
         """The full gradient :math:`-Z^TSr` (one pass over X; the last one is remembered)."""
