@@ -185,6 +185,7 @@ def fit_penalized(est, X, y, sample_weight=None, offset=None, exposure=None, *, 
         fit_intercept=est.fit_intercept,
         standardize=est.standardize,
         n_classes=n_classes,
+        single_alpha=solver not in FIRST_ORDER,
         **settings,
     )
     start = _warm_start(est, problem)

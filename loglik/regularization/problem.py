@@ -34,8 +34,20 @@ from .solvers import (
 
 __all__ = ["Fit", "PenalizedGLM"]
 
-_STEP = 0.6  # ratio of successive alphas when a cold start follows a short path
+_STEP = 0.2  # ratio of successive alphas when a cold start follows a short path
 _RIDGE_LIKE = 1e-3  # l1_ratio used for the alpha grid of pure ridge (glmnet's convention)
+_GRAM_COLUMNS = 128  # a single fit on more columns works on the columns it needs
+
+
+def use_gram_matrix(n, p, single_alpha) -> bool:
+    """Whether a Gaussian problem forms the full Gram matrix. It costs about p/10 passes over X
+    (a BLAS rank-n update); a working-set solve costs a few passes (column moments, one
+    gradient per outer iteration) plus the Gram columns of the working set. A path ends with
+    most columns in play, so it wants the Gram matrix whenever p <= n; a single fit does only
+    when p is small."""
+    if p > n:
+        return False
+    return not single_alpha or p < _GRAM_COLUMNS
 
 
 class Fit(NamedTuple):
@@ -65,7 +77,10 @@ class PenalizedGLM:
         Categorical family.
     gram : bool, optional
         Gaussian family: form the full Gram matrix (True), or work on column subsets (False);
-        default: the Gram matrix when p <= n.
+        default: the Gram matrix when p <= n, except for a single fit on many columns
+        (``single_alpha``; see :func:`use_gram`).
+    single_alpha : bool
+        The problem will be solved at one alpha (an estimator's ``fit``), not along a path.
     stats : (GaussianStats, shift_x, shift_y), optional
         Precomputed Gaussian sufficient statistics of these rows (cross-validation).
     """
@@ -84,6 +99,7 @@ class PenalizedGLM:
         n_classes=None,
         gram=None,
         stats=None,
+        single_alpha=False,
     ):
         self.family, self.data = family, data
         self.fit_intercept, self.standardize = bool(fit_intercept), bool(standardize)
@@ -95,7 +111,7 @@ class PenalizedGLM:
         self.gaussian = None
         if family.name == "gaussian":
             y = data.y - data.offset
-            use_gram = (p <= data.n) if gram is None else gram
+            use_gram = use_gram_matrix(data.n, p, single_alpha) if gram is None else gram
             if use_gram:
                 if stats is None:
                     stats = GaussianStats.about_means(X, y, s, self.fit_intercept)

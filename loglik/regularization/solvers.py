@@ -214,14 +214,17 @@ def enet_qp(
 
 
 def _qp_value(G, q, l1, l2, w):
+    Gw = _product(G, w)
+    return float(0.5 * w @ Gw - q @ w + l1 @ np.abs(w) + 0.5 * l2 @ (w * w))
+
+
+def _product(G, w):
+    """:math:`Gw` for a possibly sparse ``w``: from the columns of its support when that is
+    small (copying columns costs more per entry than streaming all of G)."""
     nz = np.flatnonzero(w)
-    wn = w[nz]
-    return float(
-        0.5 * wn @ (G[np.ix_(nz, nz)] @ wn)
-        - q[nz] @ wn
-        + l1[nz] @ np.abs(wn)
-        + 0.5 * l2[nz] @ (wn * wn)
-    )
+    if 4 * nz.size > w.size:
+        return G @ w
+    return G[:, nz] @ w[nz]
 
 
 def _line_minimum(G, l1, l2, w, d, g, lower, upper):
@@ -258,8 +261,7 @@ def _line_minimum(G, l1, l2, w, d, g, lower, upper):
 
 
 def _smooth_gradient(G, q, l2, w):
-    nz = np.flatnonzero(w)
-    return G[:, nz] @ w[nz] + l2 * w - q
+    return _product(G, w) + l2 * w - q
 
 
 def _value_from_gradient(q, l1, w, g):
@@ -301,19 +303,15 @@ def _pdas(G, q, l1, l2, lower, upper, w, max_steps=50):
         if previous is not None and all(np.array_equal(a, b) for a, b in zip(state, previous)):
             return w, g
         previous = state
-        if F.size:
-            b = q[F] - l1[F] * su
-            fixed = np.flatnonzero(x) if boxed else ()
-            if len(fixed):
-                b -= G[np.ix_(F, fixed)] @ x[fixed]
-            A = G[np.ix_(F, F)]
-            A.flat[:: F.size + 1] += l2[F]
-            sol, _ = _solve_psd(A, b, exact_only=True)
-            if sol is None:
-                return w, g
-            x[F] = sol
+        x = _newton_point(G, q, l1, l2, F, su, x)
+        if x is None:
+            return w, g
         g_x = _smooth_gradient(G, q, l2, x)
         new_value = _value_from_gradient(q, l1, x, g_x)
+        if new_value > value:
+            better = _sign_consistent_point(G, q, l1, l2, F, su, x, lower, upper, value)
+            if better is not None:
+                x, g_x, new_value = better
         outside = boxed and bool(np.any(x < lower) or np.any(x > upper))
         if outside or new_value > value:  # overshoot: the best feasible point on the segment
             d = x - w
@@ -331,6 +329,48 @@ def _pdas(G, q, l1, l2, lower, upper, w, max_steps=50):
             previous = None
         w, g, value = x, g_x, new_value
     return w, g
+
+
+def _newton_point(G, q, l1, l2, F, su, x):
+    """``x`` with the coordinates ``F`` set to the minimiser of the quadratic with signs ``su``
+    there, the other coordinates held at their values in ``x`` (zero or a bound); None when the
+    system is singular."""
+    x = x.copy()
+    x[F] = 0.0
+    if F.size:
+        b = q[F] - l1[F] * su
+        fixed = np.flatnonzero(x)
+        if fixed.size:
+            b -= G[np.ix_(F, fixed)] @ x[fixed]
+        A = G[np.ix_(F, F)]
+        A.flat[:: F.size + 1] += l2[F]
+        sol, _ = _solve_psd(A, b, exact_only=True)
+        if sol is None:
+            return None
+        x[F] = sol
+    return x
+
+
+def _sign_consistent_point(G, q, l1, l2, F, su, x, lower, upper, value, max_rounds=8):
+    """When a primal-dual active-set step overshoots (many predicted signs wrong at once, as
+    after a working set doubled): drop from the free set every coordinate whose solution
+    contradicts its sign, re-solve, repeat until the signs hold. Returns ``(x, g, value)`` when
+    that point is feasible and lowers the objective below ``value``, else None."""
+    for _ in range(max_rounds):
+        wrong = (np.sign(x[F]) != su) & (l1[F] > 0)
+        if not wrong.any():
+            if np.any(x < lower) or np.any(x > upper):
+                return None
+            g = _smooth_gradient(G, q, l2, x)
+            new_value = _value_from_gradient(q, l1, x, g)
+            return (x, g, new_value) if new_value < value else None
+        x = x.copy()
+        x[F[wrong]] = 0.0
+        F, su = F[~wrong], su[~wrong]
+        x = _newton_point(G, q, l1, l2, F, su, x)
+        if x is None:
+            return None
+    return None
 
 
 class _PinnedCholesky:
@@ -428,13 +468,33 @@ def _descend(G, q, l1, l2, lower, upper, w, free, sign):
         if t_block >= 1.0 and not ray:
             w[F] = x
             return w, free, stalled, steps
-        w[F] = wF + t_block * d
-        hit = limits <= t_block
-        j = F[hit]
-        at_zero = t_zero[hit] <= t_bound[hit]
-        w[j] = np.where(at_zero, 0.0, np.where(d[hit] > 0, upper[j], lower[j]))
-        free[j] = False
-        stalled = stalled or t_block == 0.0
+        w_first = _stop_at(
+            w, F, wF + t_block * d, limits <= t_block, t_zero, t_bound, d, lower, upper
+        )
+        jumped = None
+        if not ray and (limits < 1.0).sum() > 1:
+            jumped = _stop_at(w, F, x, limits < 1.0, t_zero, t_bound, d, lower, upper)
+            if _qp_value(G, q, l1, l2, jumped) > _qp_value(G, q, l1, l2, w_first):
+                jumped = None
+        if jumped is None:
+            hit = limits <= t_block
+            w = w_first
+            stalled = stalled or t_block == 0.0
+        else:  # every blocking coefficient fixed at once, at no loss against the first stop
+            hit = limits < 1.0
+            w = jumped
+        free[F[hit]] = False
+
+
+def _stop_at(w, F, wF_new, hit, t_zero, t_bound, d, lower, upper):
+    """``w`` with the free coordinates ``F`` moved to ``wF_new`` and those in ``hit`` fixed where
+    they block: at zero or at the bound they reach first."""
+    out = w.copy()
+    out[F] = wF_new
+    j = F[hit]
+    at_zero = t_zero[hit] <= t_bound[hit]
+    out[j] = np.where(at_zero, 0.0, np.where(d[hit] > 0, upper[j], lower[j]))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -543,16 +603,25 @@ class GaussianStats(NamedTuple):
 
 def column_moments(X, s, fit_intercept):
     """Weighted column means (zeros without an intercept) and second central moments (raw
-    second moments without an intercept), accumulated over row chunks: no copy of X."""
+    second moments without an intercept): two passes over X, no copy. The variance comes from
+    the raw second moment; columns where that would cancel more than four digits (a mean over
+    ~100 standard deviations) are recomputed about their mean over row chunks."""
     sw = s / s.sum()
     mean = sw @ X if fit_intercept else np.zeros(X.shape[1])
-    var = np.zeros(X.shape[1])
-    step = _chunk_rows(X.shape[1])
-    for lo in range(0, X.shape[0], step):
-        Xb = X[lo : lo + step] - mean
-        Xb *= Xb
-        var += sw[lo : lo + step] @ Xb
-    return mean, var
+    if np.all(s == s[0]):
+        raw = np.einsum("ij,ij->j", X, X) / X.shape[0]
+    else:
+        raw = np.einsum("i,ij,ij->j", sw, X, X)
+    var = raw - mean * mean
+    lossy = np.flatnonzero(var < 1e-4 * raw)
+    if lossy.size:
+        var[lossy] = 0.0
+        step = _chunk_rows(lossy.size)
+        for lo in range(0, X.shape[0], step):
+            Xb = X[lo : lo + step, lossy] - mean[lossy]
+            Xb *= Xb
+            var[lossy] += sw[lo : lo + step] @ Xb
+    return mean, np.maximum(var, 0.0)
 
 
 def _scales(var, mean, standardize):
@@ -598,13 +667,6 @@ class GaussianGram:
         return -self.q
 
     def solve(self, pen: PenaltyArrays, v0=None, *, tol) -> QPResult:
-        if v0 is not None and _unboxed(pen):
-            support = np.flatnonzero((v0 != 0) | ((pen.l1 == 0) & ~self.excluded))
-            if support.size:
-                G_SS = self.G[np.ix_(support, support)]
-                res = _warm_same_support(self, G_SS, pen, support, np.sign(v0[support]), tol)
-                if res is not None:
-                    return res
         return enet_qp(self.G, self.q, pen.l1, pen.l2, pen.lower, pen.upper, v0, tol=tol)
 
     def ridge(self, pen: PenaltyArrays) -> QPResult:
@@ -617,13 +679,11 @@ class GaussianGram:
 
     def loss(self, v) -> float:
         """The mean NLL (Gaussian convention) at ``v``."""
-        nz = np.flatnonzero(v)
-        Gv = self.G[:, nz] @ v[nz]
+        Gv = _product(self.G, v)
         return float(max(0.5 * self.yy - self.q @ v + 0.5 * v @ Gv, 0.0))
 
     def gradient(self, v):
-        nz = np.flatnonzero(v)
-        return self.G[:, nz] @ v[nz] - self.q
+        return _product(self.G, v) - self.q
 
     def residual_terms(self, v):
         """``(||r||^2_S, r^T S y_c, Z^T S r)`` for the duality gap."""
@@ -701,10 +761,14 @@ class GaussianDesign:
         if nz.size == 0:
             return self.u
         pos = self._positions(nz)  # may grow the cache: index it afterwards
-        return self.u - self._Zs[:, pos] @ v[nz]
+        on_cache = np.zeros(self._cols.size)
+        on_cache[pos] = v[nz]
+        return self.u - _product(self._Zs, on_cache)
 
     def gradient(self, v):
         """The full gradient :math:`-Z^TSr` (one pass over X; the last one is remembered)."""
+        if not np.any(v):
+            return -self.q
         last = self._last_gradient
         if last is not None and np.array_equal(last[0], v):
             return last[1]
