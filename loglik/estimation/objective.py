@@ -551,7 +551,9 @@ class SmoothObjective:
         """The constrained parameters :math:`\theta = T(u)` as a 1-D array."""
         return np.array([float(t.forward(float(u))) for t, u in zip(self.transforms, params)])
 
-    def _at(self, params):
+    def at(self, params):
+        """``(value, gradient, Hessian)`` over the unconstrained ``params`` (blocks or a flat
+        vector): the gradient a 1-D array, the Hessian ``(k, k)``; cached for the last point."""
         key = tuple(map(float, params))
         if key != self._key:
             k = len(key)
@@ -566,14 +568,14 @@ class SmoothObjective:
         return self._last
 
     def value(self, params, batch=None) -> float:
-        return self._at(params)[0]
+        return self.at(params)[0]
 
     def value_and_grad(self, params, batch=None):
-        f, g, _ = self._at(params)
+        f, g, _ = self.at(params)
         return f, [np.array(gj) for gj in g]
 
     def hessian(self, params, batch=None):
-        return self._at(params)[2]
+        return self.at(params)[2]
 
 
 # --------------------------------------------------------------------------------------------
