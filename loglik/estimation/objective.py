@@ -551,31 +551,42 @@ class SmoothObjective:
         """The constrained parameters :math:`\theta = T(u)` as a 1-D array."""
         return np.array([float(t.forward(float(u))) for t, u in zip(self.transforms, params)])
 
-    def at(self, params):
-        """``(value, gradient, Hessian)`` over the unconstrained ``params`` (blocks or a flat
-        vector): the gradient a 1-D array, the Hessian ``(k, k)``; cached for the last point."""
-        key = tuple(map(float, params))
+    def evaluate(self, u):
+        """``(value, gradient, Hessian)`` at the unconstrained point ``u``, cached for the last
+        point: for a flat vector (or blocks) a 1-D gradient and a ``(k, k)`` Hessian; for a
+        one-parameter objective and a float ``u``, three floats (what a scalar Newton iterates
+        on, without the overhead of one-element arrays)."""
+        scalar = isinstance(u, float)
+        key = (u,) if scalar else tuple(map(float, u))
         if key != self._key:
-            k = len(key)
-            theta, d1, d2 = np.empty(k), np.empty(k), np.empty(k)
-            for j, (t, v) in enumerate(zip(self.transforms, key)):
-                theta[j], d1[j], d2[j] = _scalar_transform(t, v)
-            f, g, H = self.derivatives(theta)
-            g = np.asarray(g, dtype=np.float64)
-            H = np.asarray(H, dtype=np.float64) * (d1[:, None] * d1[None, :])
-            H.flat[:: k + 1] += g * d2
-            self._key, self._last = key, (float(f), g * d1, H)
-        return self._last
+            self._key, self._last = key, self._evaluate(key)
+        f, g, H = self._last
+        if scalar or not isinstance(g, float):
+            return self._last
+        return f, np.array([g]), np.array([[H]])
+
+    def _evaluate(self, key):
+        parts = [_scalar_transform(t, v) for t, v in zip(self.transforms, key)]
+        if len(parts) == 1:  # one parameter (a profile): plain floats
+            ((theta, d1, d2),) = parts
+            f, g, H = self.derivatives(np.array([theta]))
+            g, h = float(g[0]), float(H[0][0])
+            return float(f), g * d1, h * (d1 * d1) + g * d2
+        theta, d1, d2 = np.array(parts).T
+        f, g, H = self.derivatives(theta)
+        g = np.asarray(g, dtype=np.float64)
+        H = np.asarray(H, dtype=np.float64) * np.multiply.outer(d1, d1) + np.diag(g * d2)
+        return float(f), g * d1, H
 
     def value(self, params, batch=None) -> float:
-        return self.at(params)[0]
+        return self.evaluate(params)[0]
 
     def value_and_grad(self, params, batch=None):
-        f, g, _ = self.at(params)
+        f, g, _ = self.evaluate(params)
         return f, [np.array(gj) for gj in g]
 
     def hessian(self, params, batch=None):
-        return self.at(params)[2]
+        return self.evaluate(params)[2]
 
 
 # --------------------------------------------------------------------------------------------

@@ -605,10 +605,12 @@ def newton(damping: float = 0.0, c1: float = 1e-4, shrink: float = 0.5, max_back
 
 
 _ROUNDING = 8 * np.finfo(np.float64).eps
+_TINY = np.finfo(np.float64).tiny
 
 
 def newton_step(g, H, f0, value_at, x0, *, c1=1e-4, shrink=0.5, max_backtracks=50):
-    r"""One step of :func:`newton` on flat vectors: ``(step, alpha, modified)``.
+    r"""One step of :func:`newton` on a flat vector ``x0`` (or a float, for one parameter:
+    then ``g`` and ``H`` are floats too): ``(step, alpha, modified)``.
 
     The direction is :math:`-H^{-1}g` (or the :math:`|H|`-metric one when H is not positive
     definite: ``modified`` True), scaled by the first :math:`\alpha \in \{1, \beta, \ldots\}`
@@ -616,19 +618,24 @@ def newton_step(g, H, f0, value_at, x0, *, c1=1e-4, shrink=0.5, max_backtracks=5
     zero step and ``alpha = 0`` when no trial passes. The optimizer's ``update`` and small
     solvers that skip :func:`loglik.minimize`'s bookkeeping share it.
     """
+    scalar = isinstance(x0, float)
     modified = False
     d = _newton_direction(H, g)
-    slope = np.nan if d is None else float(np.dot(g, d))
+    slope = np.nan if d is None else _dot(g, d)
     if not slope < 0:  # no direction, a non-finite one, or not a descent direction
         d, modified = _modified_direction(H, g), True
-        slope = float(np.dot(g, d))
+        slope = _dot(g, d)
     alpha = 1.0
     slack = _ROUNDING * abs(f0)  # rounding noise near the optimum
     for _ in range(max_backtracks):
         if value_at(x0 + alpha * d) <= f0 + c1 * alpha * slope + slack:  # False for NaN
             return alpha * d, alpha, modified
         alpha *= shrink
-    return np.zeros_like(x0), 0.0, modified
+    return (0.0 if scalar else np.zeros_like(x0)), 0.0, modified
+
+
+def _dot(a, b) -> float:
+    return a * b if isinstance(a, float) else float(np.dot(a, b))
 
 
 _SMALL = 32  # below this dimension numpy's LAPACK calls beat scipy's checked wrappers
@@ -636,6 +643,8 @@ _SMALL = 32  # below this dimension numpy's LAPACK calls beat scipy's checked wr
 
 def _newton_direction(H, g):
     """:math:`-H^{-1}g` through a Cholesky factor, or None when H is not positive definite."""
+    if isinstance(g, float):
+        return -g / H if 0 < H < np.inf else None
     if g.size == 1:
         h = float(H[0, 0])
         return -g / h if 0 < h < np.inf else None
@@ -658,6 +667,9 @@ def _newton_direction(H, g):
 
 def _modified_direction(H, g):
     """:math:`-|H|^{-1} g` with the eigenvalues floored away from 0; :math:`-g` for non-finite H."""
+    if isinstance(g, float):
+        size = abs(H)
+        return -g / max(size, _TINY) if 0 < size < np.inf else -g
     if not np.isfinite(H).all():
         return -g
     lam, V = np.linalg.eigh(0.5 * (H + H.T))
