@@ -313,25 +313,19 @@ def solve_newton(
     if not math.isfinite(f):
         raise ValueError(f"the objective is not finite at the starting parameters (got {f})")
     values, grads, steps, times = [f], [gnorm], [0.0], [time.perf_counter() - t0]
-    state, n_iter, converged = NewtonState(0, 0, 1.0, 0), 0, True
-    message = "gradient norm below gtol at the start"
+    n_iter = n_modified = n_failed = 0
+    alpha, converged, message = 1.0, True, "gradient norm below gtol at the start"
     while not gnorm <= gtol:  # minimize's tests, in its order (NaN goes on, to diverge)
         if n_iter == max_iter:
             converged, message = False, f"maximum number of iterations ({max_iter}) reached"
             break
         step, alpha, modified = newton_step(g, H, f, lambda z: objective.evaluate(z)[0], x)
-        n_iter += 1
-        state = NewtonState(
-            n_iter,
-            state.n_modified_steps + modified,
-            alpha,
-            state.n_line_search_failures + (alpha == 0.0),
-        )
+        n_iter, n_modified, n_failed = n_iter + 1, n_modified + modified, n_failed + (alpha == 0)
         x, previous = x + step, f
         f, g, H = objective.evaluate(x)
         gnorm = _norm(g)
-        values.append(f), grads.append(gnorm), times.append(time.perf_counter() - t0)
-        steps.append(_norm(step))
+        values.append(f), grads.append(gnorm), steps.append(_norm(step))
+        times.append(time.perf_counter() - t0)
         if not (math.isfinite(f) and math.isfinite(gnorm)):
             converged, message = False, f"diverged: the objective became {f} at iteration {n_iter}"
             break
@@ -345,14 +339,10 @@ def solve_newton(
         warnings.warn(
             f"newton: {message} (gradient norm {gnorm:.3g})", ConvergenceWarning, stacklevel=3
         )
-    history = History(
-        np.array(values),
-        np.array(grads),
-        np.array(steps),
-        np.full(len(values), np.nan),
-        np.array(times),
-    )
+    nan = [np.nan] * len(values)
+    history = History(*map(np.array, (values, grads, steps, nan, times)))
     params = [np.array(v) for v in np.atleast_1d(x).tolist()]
+    state = NewtonState(n_iter, n_modified, alpha, n_failed)
     return MinimizeResult(
         params, f, gnorm, n_iter, converged, message, history, "newton", None, state
     )

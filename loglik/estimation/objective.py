@@ -566,13 +566,12 @@ class SmoothObjective:
         return f, np.array([g]), np.array([[H]])
 
     def _evaluate(self, key):
-        parts = [_scalar_transform(t, v) for t, v in zip(self.transforms, key)]
-        if len(parts) == 1:  # one parameter (a profile): plain floats
-            ((theta, d1, d2),) = parts
+        if len(key) == 1:  # one parameter (a profile): plain floats
+            theta, d1, d2 = _scalar_transform(self.transforms[0], key[0])
             f, g, H = self.derivatives(np.array([theta]))
             g, h = float(g[0]), float(H[0][0])
             return float(f), g * d1, h * (d1 * d1) + g * d2
-        theta, d1, d2 = np.array(parts).T
+        theta, d1, d2 = np.array([_scalar_transform(t, v) for t, v in zip(self.transforms, key)]).T
         f, g, H = self.derivatives(theta)
         g = np.asarray(g, dtype=np.float64)
         H = np.asarray(H, dtype=np.float64) * np.multiply.outer(d1, d1) + np.diag(g * d2)

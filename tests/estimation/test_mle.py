@@ -164,8 +164,16 @@ def _reduced_problem(family, x):
     ("family", "x", "options"),
     [
         ("gamma", GAMMA, {}),  # one parameter: the float path
-        ("negative_binomial", RNG.negative_binomial(3.0, 0.4, 300).astype(float), {}),
-        ("beta", RNG.beta(2.0, 5.0, 300), {}),  # two, from sufficient statistics
+        (
+            "negative_binomial",
+            np.random.default_rng(5).negative_binomial(3.0, 0.4, 300).astype(float),
+            {},
+        ),
+        (
+            "beta",
+            np.random.default_rng(6).beta(2.0, 5.0, 300),
+            {},
+        ),  # two, from sufficient statistics
         ("student_t", NORMAL, {}),  # three, on all the data
         ("student_t", NORMAL, {"max_iter": 2}),  # stops on the budget: warns
         ("gamma", GAMMA, {"gtol": 1e-3, "tol": 0.0}),
