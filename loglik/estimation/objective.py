@@ -566,16 +566,18 @@ class SmoothObjective:
         return f, np.array([g]), np.array([[H]])
 
     def _evaluate(self, key):
-        if len(key) == 1:  # one parameter (a profile): plain floats
-            theta, d1, d2 = _scalar_transform(self.transforms[0], key[0])
-            f, g, H = self.derivatives(np.array([theta]))
+        # plain floats throughout: k is small, and numpy's per-call cost on tiny arrays would
+        # be most of the work of a Newton step on sufficient statistics or a profile
+        theta, d1, d2 = zip(*[_scalar_transform(t, v) for t, v in zip(self.transforms, key)])
+        f, g, H = self.derivatives(np.array(theta))
+        if len(key) == 1:  # one parameter (a profile): the float form Newton iterates on
             g, h = float(g[0]), float(H[0][0])
-            return float(f), g * d1, h * (d1 * d1) + g * d2
-        theta, d1, d2 = np.array([_scalar_transform(t, v) for t, v in zip(self.transforms, key)]).T
-        f, g, H = self.derivatives(theta)
-        g = np.asarray(g, dtype=np.float64)
-        H = np.asarray(H, dtype=np.float64) * np.multiply.outer(d1, d1) + np.diag(g * d2)
-        return float(f), g * d1, H
+            return float(f), g * d1[0], h * (d1[0] * d1[0]) + g * d2[0]
+        g = np.asarray(g, dtype=np.float64).tolist()
+        H = [[h * (a * b) for h, b in zip(row, d1)] for row, a in zip(np.asarray(H).tolist(), d1)]
+        for j, (gj, c) in enumerate(zip(g, d2)):
+            H[j][j] += gj * c
+        return float(f), np.array([gj * a for gj, a in zip(g, d1)]), np.array(H)
 
     def value(self, params, batch=None) -> float:
         return self.evaluate(params)[0]
