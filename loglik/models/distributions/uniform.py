@@ -129,7 +129,8 @@ class Uniform(Distribution):
     @classmethod
     def _loglik_total(cls, data, low, high):
         lo, hi = cls._extremes(data)
-        if np.ndim(low) == 0 and np.ndim(high) == 0:
+        scalars = isinstance(low, float) and isinstance(high, float)  # np.float64 included
+        if scalars or np.ndim(low) == np.ndim(high) == 0:
             ok = low <= lo and high >= hi and low < high
             return -data.n * math.log(high - low) if ok else -np.inf
         inside = (low <= lo) & (high >= hi) & (low < high)
