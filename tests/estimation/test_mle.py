@@ -222,26 +222,16 @@ def test_solve_newton_reports_divergence_and_a_bad_start_as_minimize_does():
         f = -t if t < 3.0 else (-np.inf if t < 4.0 else np.nan)
         return f, (-1.0,), ((-1.0,),)
 
+    def run(solve, start, max_iter):
+        objective = SmoothObjective(runaway, ["identity"])
+        return solve(objective, [np.array(start)], max_iter=max_iter, gtol=0.0, tol=0.0)
+
     runs = []
     for solve in (solve_newton, lambda *a, **k: minimize(*a, "newton", **k)):
         with pytest.warns(ll.ConvergenceWarning, match="diverged: the objective became -inf"):
-            runs.append(
-                solve(
-                    SmoothObjective(runaway, ["identity"]),
-                    [np.array(0.0)],
-                    max_iter=50,
-                    gtol=0.0,
-                    tol=0.0,
-                )
-            )
+            runs.append(run(solve, 0.0, 50))
         with pytest.raises(ValueError, match="not finite at the starting parameters"):
-            solve(
-                SmoothObjective(runaway, ["identity"]),
-                [np.array(5.0)],
-                max_iter=5,
-                gtol=0.0,
-                tol=0.0,
-            )
+            run(solve, 5.0, 5)
     a, b = runs
     assert a.n_iter == b.n_iter == 3 and a.message == b.message and a.state == b.state
     assert a.state.n_modified_steps == 3
