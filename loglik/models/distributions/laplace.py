@@ -15,8 +15,8 @@ def weighted_median(x, w=None) -> float:
         k = x.shape[0] // 2
         if x.shape[0] % 2:
             return float(np.partition(x, k)[k])
-        lower, upper = np.partition(x, (k - 1, k))[k - 1 : k + 1]
-        return float(0.5 * (lower + upper))
+        part = np.partition(x, k)  # one selection: the lower middle value is the left's largest
+        return float(0.5 * (np.maximum.reduce(part[:k]) + part[k]))
     order = np.argsort(x, kind="stable")
     xs, ws = x[order], w[order]
     cw = np.cumsum(ws)
