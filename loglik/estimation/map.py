@@ -45,9 +45,7 @@ import pandas as pd
 from .._validation import ConvergenceWarning, check_choice, check_scalar
 from . import inference
 from .data import as_fit_data
-from .minimize import minimize
 from .mle import (
-    NEWTON_OPTIONS,
     Estimate,
     _fit_with_optimizer,
     check_fixed,
@@ -56,6 +54,7 @@ from .mle import (
     free_of,
     make_result,
     newton_problem,
+    run_newton,
 )
 from .registry import get_family
 from .result import FitResult
@@ -287,7 +286,7 @@ def _numeric_map(cls, data, fixed, terms, free, optimizer, start, options):
     if optimizer is not None:
         return _fit_with_optimizer(cls, data, fixed, optimizer, start, options, penalty)
     problem = newton_problem(cls, data, fixed, start, penalty)
-    res = minimize(problem.objective, problem.start, "newton", **{**NEWTON_OPTIONS, **options})
+    res = run_newton(problem, options)
     values = problem.expand(res.params)
     return Estimate(
         values, "newton on the log-posterior", res.converged, res.n_iter, res.message, res

@@ -28,6 +28,8 @@ them and drives the shared optimizers):
 
 from __future__ import annotations
 
+import math
+import time
 import warnings
 from typing import Any, NamedTuple
 
@@ -36,8 +38,9 @@ import pandas as pd
 
 from .._validation import ConvergenceWarning, check_choice
 from .data import FitData, as_fit_data
-from .minimize import minimize
+from .minimize import History, MinimizeResult, minimize
 from .objective import SmoothObjective, unflatten
+from .optimizers import NewtonState, newton_step
 from .registry import get_family
 from .result import FitResult
 
@@ -51,6 +54,8 @@ __all__ = [
     "estimate",
     "fit",
     "fit_data",
+    "run_newton",
+    "solve_newton",
 ]
 
 NEWTON_OPTIONS = {"max_iter": 200, "gtol": 1e-10, "tol": 1e-15}
@@ -270,7 +275,7 @@ def estimate(cls, data: FitData, fixed: dict, start=None, **options) -> Estimate
         problem = cls._profile_problem(data, fixed)
     if problem is None:
         problem = newton_problem(cls, data, fixed, {**cls._start(data, fixed), **(start or {})})
-    res = minimize(problem.objective, problem.start, "newton", **{**NEWTON_OPTIONS, **options})
+    res = run_newton(problem, options)
     return Estimate(
         problem.expand(res.params),
         problem.label,
@@ -280,6 +285,71 @@ def estimate(cls, data: FitData, fixed: dict, start=None, **options) -> Estimate
         res,
         -res.value * data.n,
     )
+
+
+def run_newton(problem: ProfileProblem, options: dict) -> MinimizeResult:
+    """Newton on ``problem`` from its start: :func:`solve_newton` for a small smooth problem
+    with the default settings, else :func:`loglik.minimize` (any ``options`` for it: ``max_iter``,
+    ``callback``, ``progress``, ...)."""
+    if not options and isinstance(problem.objective, SmoothObjective):
+        return solve_newton(problem.objective, problem.start, **NEWTON_OPTIONS)
+    return minimize(problem.objective, problem.start, "newton", **{**NEWTON_OPTIONS, **options})
+
+
+def solve_newton(
+    objective: SmoothObjective, start, *, max_iter: int, gtol: float, tol: float
+) -> MinimizeResult:
+    r"""``minimize(objective, start, "newton", max_iter=, gtol=, tol=)`` for a
+    :class:`~loglik.estimation.objective.SmoothObjective`: the same steps
+    (:func:`~loglik.optimizers.newton_step`), stopping rules, messages, warning and
+    :class:`~loglik.estimation.minimize.History`, without the general loop's bookkeeping
+    (mini-batches, validation, callbacks, parameter blocks), which costs more than the O(1)
+    steps of a problem reduced to sufficient statistics or to a profile. One parameter (a
+    profile) iterates on plain floats."""
+    t0 = time.perf_counter()
+    x = float(start[0]) if len(start) == 1 else np.array([float(u) for u in start])
+    f, g, H = objective.evaluate(x)
+    gnorm = _norm(g)
+    if not math.isfinite(f):
+        raise ValueError(f"the objective is not finite at the starting parameters (got {f})")
+    values, grads, steps, times = [f], [gnorm], [0.0], [time.perf_counter() - t0]
+    n_iter = n_modified = n_failed = 0
+    alpha, converged, message = 1.0, True, "gradient norm below gtol at the start"
+    while not gnorm <= gtol:  # minimize's tests, in its order (NaN goes on, to diverge)
+        if n_iter == max_iter:
+            converged, message = False, f"maximum number of iterations ({max_iter}) reached"
+            break
+        step, alpha, modified = newton_step(g, H, f, lambda z: objective.evaluate(z)[0], x)
+        n_iter, n_modified, n_failed = n_iter + 1, n_modified + modified, n_failed + (alpha == 0)
+        x, previous = x + step, f
+        f, g, H = objective.evaluate(x)
+        gnorm = _norm(g)
+        values.append(f), grads.append(gnorm), steps.append(_norm(step))
+        times.append(time.perf_counter() - t0)
+        if not (math.isfinite(f) and math.isfinite(gnorm)):
+            converged, message = False, f"diverged: the objective became {f} at iteration {n_iter}"
+            break
+        message = "gradient norm below gtol"
+        if gnorm <= gtol:
+            break
+        if tol > 0 and abs(previous - f) <= tol * max(abs(previous), abs(f), 1.0):
+            message = "relative change of the objective below tol"
+            break
+    if not converged:
+        warnings.warn(
+            f"newton: {message} (gradient norm {gnorm:.3g})", ConvergenceWarning, stacklevel=3
+        )
+    nan = [np.nan] * len(values)
+    history = History(*map(np.array, (values, grads, steps, nan, times)))
+    params = [np.array(v) for v in np.atleast_1d(x).tolist()]
+    state = NewtonState(n_iter, n_modified, alpha, n_failed)
+    return MinimizeResult(
+        params, f, gnorm, n_iter, converged, message, history, "newton", None, state
+    )
+
+
+def _norm(v) -> float:
+    return abs(v) if isinstance(v, float) else math.sqrt(float(np.dot(v, v)))
 
 
 def newton_problem(cls, data: FitData, fixed: dict, start: dict, penalty=None) -> ProfileProblem:

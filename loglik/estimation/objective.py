@@ -551,29 +551,43 @@ class SmoothObjective:
         """The constrained parameters :math:`\theta = T(u)` as a 1-D array."""
         return np.array([float(t.forward(float(u))) for t, u in zip(self.transforms, params)])
 
-    def _at(self, params):
-        key = tuple(map(float, params))
+    def evaluate(self, u):
+        """``(value, gradient, Hessian)`` at the unconstrained point ``u``, cached for the last
+        point: for a flat vector (or blocks) a 1-D gradient and a ``(k, k)`` Hessian; for a
+        one-parameter objective and a float ``u``, three floats (what a scalar Newton iterates
+        on, without the overhead of one-element arrays)."""
+        scalar = isinstance(u, float)
+        key = (u,) if scalar else tuple(map(float, u))
         if key != self._key:
-            k = len(key)
-            theta, d1, d2 = np.empty(k), np.empty(k), np.empty(k)
-            for j, (t, v) in enumerate(zip(self.transforms, key)):
-                theta[j], d1[j], d2[j] = _scalar_transform(t, v)
-            f, g, H = self.derivatives(theta)
-            g = np.asarray(g, dtype=np.float64)
-            H = np.asarray(H, dtype=np.float64) * (d1[:, None] * d1[None, :])
-            H.flat[:: k + 1] += g * d2
-            self._key, self._last = key, (float(f), g * d1, H)
-        return self._last
+            self._key, self._last = key, self._evaluate(key)
+        f, g, H = self._last
+        if scalar or not isinstance(g, float):
+            return self._last
+        return f, np.array([g]), np.array([[H]])
+
+    def _evaluate(self, key):
+        # plain floats throughout: k is small, and numpy's per-call cost on tiny arrays would
+        # be most of the work of a Newton step on sufficient statistics or a profile
+        theta, d1, d2 = zip(*[_scalar_transform(t, v) for t, v in zip(self.transforms, key)])
+        f, g, H = self.derivatives(np.array(theta))
+        if len(key) == 1:  # one parameter (a profile): the float form Newton iterates on
+            g, h = float(g[0]), float(H[0][0])
+            return float(f), g * d1[0], h * (d1[0] * d1[0]) + g * d2[0]
+        g = np.asarray(g, dtype=np.float64).tolist()
+        H = [[h * (a * b) for h, b in zip(row, d1)] for row, a in zip(np.asarray(H).tolist(), d1)]
+        for j, (gj, c) in enumerate(zip(g, d2)):
+            H[j][j] += gj * c
+        return float(f), np.array([gj * a for gj, a in zip(g, d1)]), np.array(H)
 
     def value(self, params, batch=None) -> float:
-        return self._at(params)[0]
+        return self.evaluate(params)[0]
 
     def value_and_grad(self, params, batch=None):
-        f, g, _ = self._at(params)
+        f, g, _ = self.evaluate(params)
         return f, [np.array(gj) for gj in g]
 
     def hessian(self, params, batch=None):
-        return self._at(params)[2]
+        return self.evaluate(params)[2]
 
 
 # --------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ __all__ = [
     "momentum",
     "nesterov",
     "newton",
+    "newton_step",
     "proximal",
     "proximal_optimizer",
     "rmsprop",
@@ -582,36 +583,68 @@ def newton(damping: float = 0.0, c1: float = 1e-4, shrink: float = 0.5, max_back
         H = np.asarray(hessian_fn(params), dtype=np.float64)
         if damping:
             H = H + damping * np.eye(g.size)
-        n_grad = state.n_modified_steps
-        d = _newton_direction(H, g)
-        slope = np.nan if d is None else float(np.dot(g, d))
-        if not slope < 0:  # no direction, a non-finite one, or not a descent direction
-            d, n_grad = _modified_direction(H, g), n_grad + 1
-            slope = float(np.dot(g, d))
         f0 = value_fn(params) if value is None else value
-        alpha = 1.0
-        slack = _ROUNDING * abs(f0)  # rounding noise near the optimum
-        x0 = flatten(params)
-        for _ in range(max_backtracks):
-            f_new = value_fn(unflatten(x0 + alpha * d, params))
-            if f_new <= f0 + c1 * alpha * slope + slack:  # False for NaN
-                step = unflatten(alpha * d, params)
-                return step, NewtonState(
-                    state.count + 1, n_grad, alpha, state.n_line_search_failures
-                )
-            alpha *= shrink
-        zero = [np.zeros_like(p) for p in params]
-        return zero, NewtonState(state.count + 1, n_grad, 0.0, state.n_line_search_failures + 1)
+        step, alpha, modified = newton_step(
+            g,
+            H,
+            f0,
+            lambda x: value_fn(unflatten(x, params)),
+            flatten(params),
+            c1=c1,
+            shrink=shrink,
+            max_backtracks=max_backtracks,
+        )
+        return unflatten(step, params), NewtonState(
+            state.count + 1,
+            state.n_modified_steps + modified,
+            alpha,
+            state.n_line_search_failures + (alpha == 0.0),
+        )
 
     return Optimizer(init, update, "newton", full_batch=True)
 
 
 _ROUNDING = 8 * np.finfo(np.float64).eps
+_TINY = np.finfo(np.float64).tiny
+
+
+def newton_step(g, H, f0, value_at, x0, *, c1=1e-4, shrink=0.5, max_backtracks=50):
+    r"""One step of :func:`newton` on a flat vector ``x0`` (or a float, for one parameter:
+    then ``g`` and ``H`` are floats too): ``(step, alpha, modified)``.
+
+    The direction is :math:`-H^{-1}g` (or the :math:`|H|`-metric one when H is not positive
+    definite: ``modified`` True), scaled by the first :math:`\alpha \in \{1, \beta, \ldots\}`
+    with :math:`f(x_0 + \alpha d) \le f_0 + c_1\alpha\,g^Td` (``value_at(x)`` gives f); a
+    zero step and ``alpha = 0`` when no trial passes. The optimizer's ``update`` and small
+    solvers that skip :func:`loglik.minimize`'s bookkeeping share it.
+    """
+    scalar = isinstance(x0, float)
+    modified = False
+    d = _newton_direction(H, g)
+    slope = np.nan if d is None else _dot(g, d)
+    if not slope < 0:  # no direction, a non-finite one, or not a descent direction
+        d, modified = _modified_direction(H, g), True
+        slope = _dot(g, d)
+    alpha = 1.0
+    slack = _ROUNDING * abs(f0)  # rounding noise near the optimum
+    for _ in range(max_backtracks):
+        if value_at(x0 + alpha * d) <= f0 + c1 * alpha * slope + slack:  # False for NaN
+            return alpha * d, alpha, modified
+        alpha *= shrink
+    return (0.0 if scalar else np.zeros_like(x0)), 0.0, modified
+
+
+def _dot(a, b) -> float:
+    return a * b if isinstance(a, float) else float(np.dot(a, b))
+
+
 _SMALL = 32  # below this dimension numpy's LAPACK calls beat scipy's checked wrappers
 
 
 def _newton_direction(H, g):
     """:math:`-H^{-1}g` through a Cholesky factor, or None when H is not positive definite."""
+    if isinstance(g, float):
+        return -g / H if 0 < H < np.inf else None
     if g.size == 1:
         h = float(H[0, 0])
         return -g / h if 0 < h < np.inf else None
@@ -634,6 +667,9 @@ def _newton_direction(H, g):
 
 def _modified_direction(H, g):
     """:math:`-|H|^{-1} g` with the eigenvalues floored away from 0; :math:`-g` for non-finite H."""
+    if isinstance(g, float):
+        size = abs(H)
+        return -g / max(size, _TINY) if 0 < size < np.inf else -g
     if not np.isfinite(H).all():
         return -g
     lam, V = np.linalg.eigh(0.5 * (H + H.T))

@@ -150,6 +150,93 @@ def test_a_fit_that_does_not_converge_warns_and_says_so():
     assert any("did not converge" in note for note in res.diagnostics["notes"])
 
 
+def _reduced_problem(family, x):
+    from loglik.estimation.data import as_fit_data
+    from loglik.estimation.mle import newton_problem
+    from loglik.estimation.registry import get_family
+
+    cls = get_family(family)
+    data = as_fit_data(x)
+    return cls._profile_problem(data, {}) or newton_problem(cls, data, {}, cls._start(data, {}))
+
+
+@pytest.mark.parametrize(
+    ("family", "x", "options"),
+    [
+        ("gamma", GAMMA, {}),  # one parameter: the float path
+        (
+            "negative_binomial",
+            np.random.default_rng(5).negative_binomial(3.0, 0.4, 300).astype(float),
+            {},
+        ),
+        (
+            "beta",
+            np.random.default_rng(6).beta(2.0, 5.0, 300),
+            {},
+        ),  # two, from sufficient statistics
+        ("student_t", NORMAL, {}),  # three, on all the data
+        ("student_t", NORMAL, {"max_iter": 2}),  # stops on the budget: warns
+        ("gamma", GAMMA, {"gtol": 1e-3, "tol": 0.0}),
+        ("cauchy", NORMAL, {"gtol": 0.0, "tol": 1e-3}),
+    ],
+)
+def test_solve_newton_repeats_minimize_exactly(family, x, options):
+    from loglik.estimation.minimize import minimize
+    from loglik.estimation.mle import NEWTON_OPTIONS, solve_newton
+
+    settings = {**NEWTON_OPTIONS, **options}
+    runs = []
+    for solver in (
+        lambda p: minimize(p.objective, p.start, "newton", **settings),
+        lambda p: solve_newton(p.objective, p.start, **settings),
+    ):
+        problem = _reduced_problem(family, x)
+        if "max_iter" in options:
+            with pytest.warns(ll.ConvergenceWarning, match="maximum number of iterations"):
+                runs.append(solver(problem))
+        else:
+            runs.append(solver(problem))
+    a, b = runs
+    assert [float(p) for p in a.params] == [float(p) for p in b.params]
+    assert (a.value, a.grad_norm, a.n_iter, a.converged, a.message, a.optimizer, a.state) == (
+        b.value,
+        b.grad_norm,
+        b.n_iter,
+        b.converged,
+        b.message,
+        b.optimizer,
+        b.state,
+    )
+    for field in ("value", "grad_norm", "step_norm", "val_value"):
+        np.testing.assert_array_equal(getattr(a.history, field), getattr(b.history, field))
+    assert len(b.history.time) == len(a.history.time) and b.history.params is None
+
+
+def test_solve_newton_reports_divergence_and_a_bad_start_as_minimize_does():
+    from loglik.estimation.minimize import minimize
+    from loglik.estimation.mle import solve_newton
+    from loglik.estimation.objective import SmoothObjective
+
+    def runaway(theta):  # concave (modified steps), unbounded below from 3 on, NaN beyond 4
+        t = float(theta[0])
+        f = -t if t < 3.0 else (-np.inf if t < 4.0 else np.nan)
+        return f, (-1.0,), ((-1.0,),)
+
+    def run(solve, start, max_iter):
+        objective = SmoothObjective(runaway, ["identity"])
+        return solve(objective, [np.array(start)], max_iter=max_iter, gtol=0.0, tol=0.0)
+
+    runs = []
+    for solve in (solve_newton, lambda *a, **k: minimize(*a, "newton", **k)):
+        with pytest.warns(ll.ConvergenceWarning, match="diverged: the objective became -inf"):
+            runs.append(run(solve, 0.0, 50))
+        with pytest.raises(ValueError, match="not finite at the starting parameters"):
+            run(solve, 5.0, 5)
+    a, b = runs
+    assert a.n_iter == b.n_iter == 3 and a.message == b.message and a.state == b.state
+    assert a.state.n_modified_steps == 3
+
+
 def test_start_values_for_the_newton_fit():
     x = RNG.standard_t(4.0, 300)
     res = ll.fit(x, "student_t", start={"df": 30.0, "loc": 1.0, "scale": 3.0})

@@ -232,8 +232,10 @@ class Distribution:
                     )
             theta.append(v)
         theta = cls._check_array_params(theta, context)
+        if scalars_only:
+            return tuple(theta)
         scalars = [i for i, s in enumerate(cls.param_specs) if s.kind == "scalar"]
-        if len(scalars) > 1 and not scalars_only:
+        if len(scalars) > 1:
             try:
                 shaped = np.broadcast_arrays(*(theta[i] for i in scalars))
             except ValueError:
@@ -604,7 +606,7 @@ def check_support(cls, data: FitData, support: Support, high=None) -> None:
     high = support.high if high is None else high
     if low == -np.inf and high == np.inf and not support.integer:
         return
-    if np.isfinite(low):
+    if math.isfinite(low):
         m = data.min()
         if m < low or (support.low_open and m == low):
             bad = x <= low if support.low_open else x < low
@@ -612,7 +614,7 @@ def check_support(cls, data: FitData, support: Support, high=None) -> None:
                 f"x has values outside the support of {cls.name} ({support.text(high)}): "
                 f"{first_bad(bad, x)}"
             )
-    if np.isfinite(high):
+    if math.isfinite(high):
         m = data.max()
         if m > high or (support.high_open and m == high):
             bad = x >= high if support.high_open else x > high

@@ -2,6 +2,8 @@ r"""The gamma distribution."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import special
 
@@ -141,12 +143,13 @@ class Gamma(Distribution):
         if fixed:
             return None
         S, mean = cls._log_ratio(data), data.mean()
+        log_mean = math.log(mean)
 
-        def derivatives(theta):
-            a = theta[0]
-            f = special.gammaln(a) - (a - 1.0) * (np.log(mean) - S) + a + a * np.log(mean / a)
-            g = special.digamma(a) - np.log(a) + S
-            return f, np.array([g]), np.array([[trigamma(a) - 1.0 / a]])
+        def derivatives(theta):  # plain floats: each Newton step is O(1)
+            a = float(theta[0])
+            log_a = math.log(a) if a > 0 else -math.inf  # a trial step may underflow
+            f = special.gammaln(a) - (a - 1.0) * (log_mean - S) + a + a * (log_mean - log_a)
+            return f, (special.digamma(a) - log_a + S,), ((trigamma(a) - 1.0 / a,),)
 
         def expand(params):
             a = float(np.exp(params[0]))

@@ -2,6 +2,8 @@ r"""The continuous uniform distribution."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .base import REAL, Distribution, Param, Support, first_bad, no_mle
@@ -38,8 +40,8 @@ class Uniform(Distribution):
     @classmethod
     def _check_array_params(cls, theta, context):
         low, high = theta
-        if np.ndim(low) == 0 and np.ndim(high) == 0:
-            bad = not float(low) < float(high)
+        if low.ndim == 0 and high.ndim == 0:
+            bad = not low < high
         else:
             bad = bool(np.any(np.greater_equal(*np.broadcast_arrays(low, high))))
         if bad:
@@ -103,10 +105,10 @@ class Uniform(Distribution):
         """The smallest and largest value with positive weight."""
 
         def compute():
-            x = data.x if data.w is None else data.x[data.w > 0]
-            return float(data.min() if data.w is None else x.min()), float(
-                data.max() if data.w is None else x.max()
-            )
+            if data.w is None:
+                return float(data.min()), float(data.max())
+            x = data.x[data.w > 0]
+            return float(x.min()), float(x.max())
 
         return data.cached("extremes", compute)
 
@@ -127,9 +129,10 @@ class Uniform(Distribution):
     @classmethod
     def _loglik_total(cls, data, low, high):
         lo, hi = cls._extremes(data)
-        if np.ndim(low) == 0 and np.ndim(high) == 0:
+        scalars = isinstance(low, float) and isinstance(high, float)  # np.float64 included
+        if scalars or np.ndim(low) == np.ndim(high) == 0:
             ok = low <= lo and high >= hi and low < high
-            return -data.n * float(np.log(high - low)) if ok else -np.inf
+            return -data.n * math.log(high - low) if ok else -np.inf
         inside = (low <= lo) & (high >= hi) & (low < high)
         width = np.where(inside, high - low, 1.0)
         return np.where(inside, -data.n * np.log(width), -np.inf)
