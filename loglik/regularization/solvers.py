@@ -40,7 +40,7 @@ from scipy.linalg import lapack
 from ..estimation import optimizers as O
 from ..estimation.minimize import minimize
 from ..models.glm import GLMObjective, null_model_eta
-from .penalties import Penalty, min_norm_subgradient
+from .penalties import Penalty, min_norm_subgradient, soft_threshold
 
 __all__ = [
     "GaussianDesign",
@@ -1178,7 +1178,7 @@ def first_order(
     def prox(blocks, step):
         t = step[0] if isinstance(step, list) else step  # one step per block, or a scalar
         coef = blocks[0]
-        out = np.sign(coef) * np.maximum(np.abs(coef) - t * l1, 0.0) / (1.0 + t * l2)
+        out = soft_threshold(coef, t * l1) / (1.0 + t * l2)
         return [np.clip(out, lower, upper), blocks[1]]
 
     def kkt_of(params_):
