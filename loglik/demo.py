@@ -19,7 +19,7 @@ import numpy as np
 from scipy import optimize as so
 
 from . import data, plotting
-from .estimation import optimizers as O
+from . import optimizers as O
 from .estimation import schedules as S
 from .estimation.minimize import compare_optimizers
 from .estimation.mle import compare, fit

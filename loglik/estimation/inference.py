@@ -29,7 +29,7 @@ from scipy import optimize, stats
 
 from .._validation import ConvergenceWarning, check_random_state, check_scalar
 from .data import FitData
-from .objective import Identity, Log, Logit
+from .transforms import Identity, Log, Logit
 
 __all__ = [
     "LRTResult",

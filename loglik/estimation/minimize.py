@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._validation import ConvergenceWarning, check_random_state, check_scalar
+from .lbfgs import ScipySolver, run_scipy_solver
 from .objective import as_params, flatten, global_norm, unflatten
-from .optimizers import Optimizer, ScipySolver, get_optimizer, run_scipy_solver
+from .optimizer_names import get_optimizer
+from .optimizers import Optimizer
 
 __all__ = ["History", "IterationInfo", "MinimizeResult", "compare_optimizers", "minimize"]
 

@@ -39,8 +39,8 @@ import pandas as pd
 from .._validation import ConvergenceWarning, check_choice
 from .data import FitData, as_fit_data
 from .minimize import History, MinimizeResult, minimize
+from .newton import NewtonState, newton_step
 from .objective import SmoothObjective, unflatten
-from .optimizers import NewtonState, newton_step
 from .registry import get_family
 from .result import FitResult
 

@@ -15,7 +15,6 @@ from .penalties import (
     l2_norm,
     min_norm_subgradient,
     p_norm,
-    soft_threshold,
     squared_l2_norm,
 )
 
@@ -39,6 +38,5 @@ __all__ = [
     "p_norm",
     "penalties",
     "regularization_path",
-    "soft_threshold",
     "squared_l2_norm",
 ]

@@ -40,7 +40,7 @@ import numpy as np
 
 from .._blas import single_threaded
 from .._validation import ConvergenceWarning, check_choice, check_random_state, check_scalar
-from ..estimation.optimizers import OPTIMIZERS
+from ..estimation.optimizer_names import OPTIMIZERS
 from ..models.glm import GLMEstimator, _target, encode_labels, get_family, prepare_data
 from .problem import Fit, PenalizedGLM
 from .solvers import first_order, lipschitz_bound

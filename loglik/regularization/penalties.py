@@ -33,6 +33,7 @@ import numpy as np
 from scipy import special, stats
 
 from .._validation import check_choice, check_finite_array, check_scalar
+from ..estimation.proximal import soft_threshold
 
 __all__ = [
     "L1",
@@ -46,7 +47,6 @@ __all__ = [
     "l2_norm",
     "min_norm_subgradient",
     "p_norm",
-    "soft_threshold",
     "squared_l2_norm",
 ]
 
@@ -81,13 +81,6 @@ def p_norm(x, p) -> float:
     if p == np.inf or top == 0.0 or not np.isfinite(top):
         return top
     return top * float(np.sum((x / top) ** p) ** (1.0 / p))  # scaled: no overflow
-
-
-def soft_threshold(x, threshold):
-    r"""The proximal operator of :math:`\tau\|\cdot\|_1`: :math:`\operatorname{sign}(x)\max(|x| -
-    \tau, 0)`, elementwise (``threshold`` broadcasts against ``x``)."""
-    x = np.asarray(x, dtype=np.float64)
-    return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0)
 
 
 def min_norm_subgradient(w, grad, l1, lower=-np.inf, upper=np.inf):

@@ -37,10 +37,12 @@ import numpy as np
 from scipy import linalg
 from scipy.linalg import lapack
 
-from ..estimation import optimizers as O
+from ..estimation.lbfgs import lbfgs
 from ..estimation.minimize import minimize
+from ..estimation.newton import newton
+from ..estimation.proximal import proximal_optimizer, soft_threshold
 from ..models.glm import GLMObjective, null_model_eta
-from .penalties import Penalty, min_norm_subgradient, soft_threshold
+from .penalties import Penalty, min_norm_subgradient
 
 __all__ = [
     "GaussianDesign",
@@ -1198,10 +1200,10 @@ def first_order(
                 (a if np.isfinite(a) else None, b if np.isfinite(b) else None)
                 for a, b in zip(lo, hi)
             ] + [(None, None)] * int(np.size(c0))
-        opt = O.lbfgs(bounds=bounds) if solver == "lbfgs" else O.newton()
+        opt = lbfgs(bounds=bounds) if solver == "lbfgs" else newton()
         res = minimize(wrapped, params, opt, max_iter=max_iter, tol=0.0, gtol=tol, warn=False)
     else:
-        opt = O.proximal_optimizer(solver, learning_rate, prox)
+        opt = proximal_optimizer(solver, learning_rate, prox)
 
         def stop(info):
             return kkt_of(info.params) <= tol

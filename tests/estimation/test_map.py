@@ -6,7 +6,7 @@ import pytest
 from scipy import stats
 
 import loglik as ll
-from loglik.estimation.objective import numerical_hessian
+from loglik.estimation.gradcheck import numerical_hessian
 
 RNG = np.random.default_rng(31)
 BERNOULLI = (RNG.random(40) < 0.3).astype(float)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import loglik as ll
-from loglik.estimation import optimizers as O
+from loglik import optimizers as O
 from loglik.estimation import schedules as S
 from tests.problems import logistic, logistic_start, quadratic, rosenbrock
 

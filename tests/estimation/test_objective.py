@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import loglik as ll
+from loglik.estimation import gradcheck as gc
 from loglik.estimation import objective as ob
+from loglik.estimation import transforms as tr
 from loglik.models.glm import GLMObjective
 
 finite = st.floats(-20, 20, allow_nan=False)
@@ -26,7 +28,7 @@ def _smooth_grad(x):
 
 def test_numerical_gradient_is_accurate():
     x = np.array([0.3, -1.2, 2.5])
-    np.testing.assert_allclose(ob.numerical_gradient(_smooth, x), _smooth_grad(x), rtol=1e-10)
+    np.testing.assert_allclose(gc.numerical_gradient(_smooth, x), _smooth_grad(x), rtol=1e-10)
 
 
 def test_numerical_hessian_from_function_and_from_gradient():
@@ -40,13 +42,13 @@ def test_numerical_hessian_from_function_and_from_gradient():
         return A @ v + 4 * v**3
 
     exact = A + np.diag(12 * x**2)
-    np.testing.assert_allclose(ob.numerical_hessian(fun, x), exact, rtol=1e-6)
-    np.testing.assert_allclose(ob.numerical_hessian(fun, x, grad=grad), exact, rtol=1e-8)
+    np.testing.assert_allclose(gc.numerical_hessian(fun, x), exact, rtol=1e-6)
+    np.testing.assert_allclose(gc.numerical_hessian(fun, x, grad=grad), exact, rtol=1e-8)
 
 
 def test_checker_passes_a_right_gradient_and_catches_wrong_ones():
     x = np.array([0.3, -1.2, 2.5])
-    assert ob.check_gradient(_smooth, _smooth_grad, x).ok
+    assert gc.check_gradient(_smooth, _smooth_grad, x).ok
 
     def off_by_a_little(v):
         g = _smooth_grad(v)
@@ -60,12 +62,12 @@ def test_checker_passes_a_right_gradient_and_catches_wrong_ones():
         return np.cos(v) * np.exp(0.3 * v)
 
     for wrong in (off_by_a_little, sign_error, missing_term):
-        result = ob.check_gradient(_smooth, wrong, x)
+        result = gc.check_gradient(_smooth, wrong, x)
         assert not result.ok
-    result = ob.check_gradient(_smooth, off_by_a_little, x)
+    result = gc.check_gradient(_smooth, off_by_a_little, x)
     assert result.worst_index == 1
     with pytest.raises(AssertionError, match=r"DISAGREE.*index 1"):
-        ob.assert_gradient(_smooth, off_by_a_little, x)
+        gc.assert_gradient(_smooth, off_by_a_little, x)
 
 
 def test_checker_catches_a_wrong_hessian():
@@ -79,13 +81,13 @@ def test_checker_catches_a_wrong_hessian():
         return np.diag(12 * v**2)
 
     x = np.array([0.4, 1.3])
-    assert ob.check_hessian(fun, hess, x).ok
-    assert not ob.check_hessian(fun, wrong, x).ok
+    assert gc.check_hessian(fun, hess, x).ok
+    assert not gc.check_hessian(fun, wrong, x).ok
 
 
 def test_checker_flags_nonfinite_analytic_gradient():
     x = np.array([1.0])
-    assert not ob.check_gradient(lambda v: float(v @ v), lambda v: np.array([np.nan]), x).ok
+    assert not gc.check_gradient(lambda v: float(v @ v), lambda v: np.array([np.nan]), x).ok
 
 
 @pytest.mark.parametrize("family", ["gaussian", "bernoulli", "poisson"])
@@ -152,12 +154,12 @@ def test_unflatten_rejects_wrong_length():
 # ---------------------------------------------------------------------------------------------
 
 ELEMENTWISE = [
-    ob.Identity(),
-    ob.Log(),
-    ob.Softplus(),
-    ob.Logit(),
-    ob.Interval(-1.0, 3.0),
-    ob.LowerBound(2.0),
+    tr.Identity(),
+    tr.Log(),
+    tr.Softplus(),
+    tr.Logit(),
+    tr.Interval(-1.0, 3.0),
+    tr.LowerBound(2.0),
 ]
 
 
@@ -167,14 +169,14 @@ ELEMENTWISE = [
 def test_elementwise_transform_round_trip_and_derivatives(transform, u):
     theta = transform.forward(u)
     assert np.isclose(transform.inverse(theta), u, rtol=1e-7, atol=1e-7)
-    num1 = ob.numerical_gradient(lambda v: float(transform.forward(v[0])), [u])[0]
-    num2 = ob.numerical_gradient(lambda v: float(transform.derivative(v[0])), [u])[0]
+    num1 = gc.numerical_gradient(lambda v: float(transform.forward(v[0])), [u])[0]
+    num2 = gc.numerical_gradient(lambda v: float(transform.derivative(v[0])), [u])[0]
     assert np.isclose(transform.derivative(u), num1, rtol=1e-7, atol=1e-10)
     assert np.isclose(transform.second_derivative(u), num2, rtol=1e-6, atol=1e-10)
 
 
 def test_softplus_is_stable_at_extremes():
-    sp = ob.Softplus()
+    sp = tr.Softplus()
     assert sp.forward(800.0) == 800.0
     assert sp.forward(-800.0) == 0.0
     assert np.isfinite(sp.inverse(1e-300))
@@ -182,19 +184,19 @@ def test_softplus_is_stable_at_extremes():
 
 def test_interval_rejects_empty_interval():
     with pytest.raises(ValueError, match="low < high"):
-        ob.Interval(1.0, 1.0)
+        tr.Interval(1.0, 1.0)
 
 
 def test_get_transform():
-    assert isinstance(ob.get_transform("log"), ob.Log)
+    assert isinstance(tr.get_transform("log"), tr.Log)
     with pytest.raises(ValueError, match="known: identity, log, logit, softplus"):
-        ob.get_transform("exp")
+        tr.get_transform("exp")
 
 
 @pytest.mark.parametrize("dim", [1, 2, 4])
 def test_cholesky_covariance(dim):
     rng = np.random.default_rng(dim)
-    t = ob.CholeskyCovariance(dim)
+    t = tr.CholeskyCovariance(dim)
     u = rng.normal(size=dim * (dim + 1) // 2)
     cov = t.forward(u)
     assert np.all(np.linalg.eigvalsh(cov) > 0)
@@ -204,13 +206,13 @@ def test_cholesky_covariance(dim):
     def fun(v):
         return float(np.sum(G * t.forward(v)))
 
-    assert ob.check_gradient(fun, lambda v: t.vjp(v, G), u).ok
+    assert gc.check_gradient(fun, lambda v: t.vjp(v, G), u).ok
 
 
 @pytest.mark.parametrize("size", [2, 3, 5])
 def test_simplex(size):
     rng = np.random.default_rng(size)
-    t = ob.Simplex(size)
+    t = tr.Simplex(size)
     u = rng.normal(size=size - 1)
     p = t.forward(u)
     assert p.shape == (size,) and np.all(p > 0) and p.sum() == pytest.approx(1.0, abs=1e-15)
@@ -220,19 +222,19 @@ def test_simplex(size):
     def fun(v):
         return float(g @ t.forward(v))
 
-    assert ob.check_gradient(fun, lambda v: t.vjp(v, g), u).ok
+    assert gc.check_gradient(fun, lambda v: t.vjp(v, g), u).ok
     assert t.forward(np.full(size - 1, 800.0)).sum() == pytest.approx(1.0)  # no overflow
     with pytest.raises(ValueError, match="entries"):
         t.forward(np.zeros(size))
     with pytest.raises(ValueError, match="size"):
-        ob.Simplex(1)
+        tr.Simplex(1)
 
 
 def test_cholesky_covariance_checks_sizes():
     with pytest.raises(ValueError, match="3 entries"):
-        ob.CholeskyCovariance(2).forward(np.zeros(2))
+        tr.CholeskyCovariance(2).forward(np.zeros(2))
     with pytest.raises(ValueError, match="dim"):
-        ob.CholeskyCovariance(0)
+        tr.CholeskyCovariance(0)
 
 
 def test_transformed_objective_gradient_and_hessian():
@@ -307,4 +309,4 @@ def test_smooth_objective_chain_rule_and_cache():
     res = ll.minimize(obj, params, "newton", gtol=1e-12)
     assert res.converged
     with pytest.raises(ValueError, match="elementwise"):
-        ob.SmoothObjective(derivatives, [ob.CholeskyCovariance(2)])
+        ob.SmoothObjective(derivatives, [tr.CholeskyCovariance(2)])

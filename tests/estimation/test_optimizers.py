@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import loglik as ll
-from loglik.estimation import optimizers as O
+from loglik import optimizers as O
 from loglik.estimation import schedules as S
 from tests.problems import logistic, logistic_start, quadratic, rosenbrock
 
@@ -431,16 +431,16 @@ def test_get_optimizer_by_name_passes_settings():
     np.testing.assert_allclose(s, -0.5 * np.sign(G1[0]), atol=1e-7)
 
 
-def test_newton_direction_small_cases_match_the_general_solve():
+def testnewton_direction_small_cases_match_the_general_solve():
     rng = np.random.default_rng(0)
     for k in (1, 2, 3):
         A = rng.normal(size=(k, k))
         H = A @ A.T + k * np.eye(k)
         g = rng.normal(size=k)
-        np.testing.assert_allclose(O._newton_direction(H, g), -np.linalg.solve(H, g), rtol=1e-12)
-        assert O._newton_direction(-H, g) is None  # not positive definite
-    assert O._newton_direction(np.array([[1.0, 2.0], [2.0, 1.0]]), np.ones(2)) is None
-    assert O._newton_direction(np.full((2, 2), np.nan), np.ones(2)) is None
+        np.testing.assert_allclose(O.newton_direction(H, g), -np.linalg.solve(H, g), rtol=1e-12)
+        assert O.newton_direction(-H, g) is None  # not positive definite
+    assert O.newton_direction(np.array([[1.0, 2.0], [2.0, 1.0]]), np.ones(2)) is None
+    assert O.newton_direction(np.full((2, 2), np.nan), np.ones(2)) is None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, optimize, stats
 
-from loglik.estimation.objective import check_gradient
+from loglik.estimation.gradcheck import check_gradient
+from loglik.estimation.proximal import soft_threshold
 from loglik.regularization.penalties import (
     L1,
     L2,
@@ -16,7 +17,6 @@ from loglik.regularization.penalties import (
     l1_norm,
     l2_norm,
     p_norm,
-    soft_threshold,
     squared_l2_norm,
 )
 

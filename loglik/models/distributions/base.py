@@ -34,8 +34,9 @@ from ..._validation import check_random_state
 from ...estimation.data import CHUNK, FitData, dot, first_bad
 from ...estimation.map import Conjugate
 from ...estimation.mle import ProfileProblem
-from ...estimation.objective import Identity, Log, Logit, SmoothObjective
+from ...estimation.objective import SmoothObjective
 from ...estimation.registry import register_family
+from ...estimation.transforms import Identity, Log, Logit
 
 __all__ = [
     "NONNEGATIVE",

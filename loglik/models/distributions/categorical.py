@@ -6,7 +6,7 @@ import numpy as np
 from scipy import special
 
 from ...estimation.map import Conjugate
-from ...estimation.objective import Simplex
+from ...estimation.transforms import Simplex
 from .base import Distribution, Param, Support, check_support
 
 

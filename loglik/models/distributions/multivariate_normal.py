@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from ...estimation.objective import CholeskyCovariance, Identity
+from ...estimation.transforms import CholeskyCovariance, Identity
 from .base import Distribution, Param, no_mle
 from .normal import Normal
 

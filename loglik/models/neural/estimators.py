@@ -29,14 +29,11 @@ import numpy as np
 import pandas as pd
 
 from ..._validation import ConvergenceWarning, check_choice, check_random_state, check_scalar
+from ...estimation.lbfgs import ScipySolver
 from ...estimation.minimize import minimize
-from ...estimation.optimizers import (
-    Optimizer,
-    ScipySolver,
-    get_optimizer,
-    proximal,
-    proximal_optimizer,
-)
+from ...estimation.optimizer_names import get_optimizer
+from ...estimation.optimizers import Optimizer
+from ...estimation.proximal import proximal, proximal_optimizer
 from ...estimation.schedules import as_schedule
 from .._estimator import BaseEstimator, as_float_array, check_finite, column_or_1d
 from ..distributions import Bernoulli, Categorical, Normal, Poisson

@@ -6,7 +6,7 @@ import pytest
 from scipy import integrate, stats
 
 import loglik as ll
-from loglik.estimation.objective import check_gradient, check_hessian
+from loglik.estimation.gradcheck import check_gradient, check_hessian
 
 from .cases import CASES, CONTINUOUS, DISCRETE, SCALAR, UNIVARIATE, free_vector, from_vector
 

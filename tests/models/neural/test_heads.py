@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
-from loglik.estimation.objective import check_gradient
+from loglik.estimation.gradcheck import check_gradient
 from loglik.models.neural.heads import (
     BernoulliHead,
     CategoricalHead,

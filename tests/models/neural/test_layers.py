@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from loglik.estimation.objective import check_gradient
+from loglik.estimation.gradcheck import check_gradient
 from loglik.models.neural.layers import (
     ActivationLayer,
     BatchNorm,

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from loglik.estimation.objective import check_gradient, flatten, unflatten
+from loglik.estimation.gradcheck import check_gradient
+from loglik.estimation.objective import flatten, unflatten
 from loglik.models.neural.heads import (
     BernoulliHead,
     CategoricalHead,
