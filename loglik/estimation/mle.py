@@ -404,8 +404,8 @@ class LikelihoodObjective:
 
     (:math:`B` all rows, or a mini-batch), one parameter block per free parameter,
     :math:`\theta = T(u)` by the family's transforms. The gradient is the family's score pulled
-    back through the transforms; the Hessian (elementwise transforms only) adds the transforms'
-    curvature.
+    back through the transforms; the Hessian (scalar parameters on elementwise transforms only)
+    adds the transforms' curvature.
     """
 
     def __init__(self, cls, data: FitData, fixed: dict, theta0: tuple, penalty=None):
@@ -417,8 +417,9 @@ class LikelihoodObjective:
         transforms = cls._transforms(theta0)
         self.transforms = [transforms[p] for p in self._pos]
         self.n_samples = data.n_obs
-        if not all(t.elementwise for t in self.transforms):
-            self.hessian = None
+        scalar = all(cls._spec(n).kind == "scalar" for n in self.free)
+        if not (scalar and all(t.elementwise for t in self.transforms)):
+            self.hessian = None  # the protocol's "no Hessian": Newton then says it needs one
 
     def unconstrain(self, theta: tuple) -> list:
         return [np.asarray(t.inverse(theta[p])) for t, p in zip(self.transforms, self._pos)]
