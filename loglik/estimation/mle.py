@@ -216,9 +216,17 @@ def fit(x, family, *, fixed=None, weights=None, optimizer=None, start=None, **op
 
     Examples
     --------
+    >>> import loglik as ll
+    >>> x = ll.data.load("strikes")["duration"]
     >>> res = ll.fit(x, "gamma")
-    >>> res.params, res.se
-    >>> res.conf_int(method="profile")
+    >>> {name: round(value, 4) for name, value in res.params.items()}
+    {'shape': 0.8929, 'scale': 47.7782}
+    >>> round(res.se["shape"], 3)
+    0.14
+    >>> res.conf_int(method="profile").round(2)
+           lower  upper
+    shape   0.65   1.20
+    scale  32.84  74.21
     """
     cls = get_family(family)
     data = as_fit_data(x, weights, ndim=2 if cls.multivariate else 1)
