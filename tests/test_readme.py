@@ -51,3 +51,29 @@ def test_the_numbers_the_readme_shows_are_the_fit():
         decimals = len(text.split(".")[1])
         assert np.round(res.params[name], decimals) == pytest.approx(float(text), abs=1e-12)
     assert "62 U.S. strike durations" in TEXT and res.n == 62
+
+
+def test_the_command_lines_run(tmp_path, monkeypatch, capsys):
+    """The README's command-line block, on the shipped data sets written as the CSV files it
+    names (``loglik demo`` is run by tests/test_cli.py::test_demo_writes_a_report)."""
+    import shlex
+
+    from loglik import cli
+
+    section = TEXT[TEXT.index("## The command line") :]
+    block = re.search(r"^```\n(.*?)^```", section, flags=re.S | re.M).group(1)
+    lines = [shlex.split(line) for line in block.splitlines() if line.strip()]
+    assert all(line[0] == "loglik" for line in lines) and ["loglik", "demo"] in [
+        line[:2] for line in lines
+    ]
+    monkeypatch.chdir(tmp_path)
+    for name in ("strikes", "nile", "anes96"):
+        ll.data.load(name).to_csv(f"{name}.csv", index=False)
+    matplotlib.use("Agg")
+    for line in lines:
+        if line[1] == "demo":
+            continue
+        assert cli.main(line[1:]) == 0, " ".join(line)
+        figure = line[line.index("--plot" if "--plot" in line else "--out") + 1]
+        assert (tmp_path / figure).stat().st_size > 0
+    assert '"estimate": 0.89' in capsys.readouterr().out  # the gamma fit, as JSON
