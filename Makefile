@@ -1,11 +1,16 @@
-# Each target creates .venv and installs what it needs from pyproject.toml.
+# Each target creates .venv and installs what it needs from pyproject.toml (the newest releases
+# its ranges allow); test-oldest does the same in .venv-oldest with the oldest ones.
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 JOBS    ?= 2
+OLDEST        := .venv-oldest
+OLDEST_BIN    := $(OLDEST)/bin
+CONSTRAINTS   := constraints-oldest.txt
+OLDEST_STAMP  := $(OLDEST)/.installed-$(shell cat pyproject.toml $(CONSTRAINTS) | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench lint format clean
+.PHONY: demo test test-oldest bench lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -13,6 +18,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+# The lower bounds pyproject.toml declares, pinned in constraints-oldest.txt.
+$(OLDEST_STAMP): pyproject.toml $(CONSTRAINTS)
+	test -x $(OLDEST_BIN)/python || $(PY) -m venv $(OLDEST)
+	$(OLDEST_BIN)/python -m pip install --quiet --upgrade pip
+	$(OLDEST_BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
+	rm -f $(OLDEST)/.installed-*
+	touch $(OLDEST_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/loglik demo --out demo-output
@@ -28,9 +41,14 @@ format: $(STAMP)
 test: lint
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n $(JOBS)
 
+# The suite on the oldest versions (no lint: ruff's rules and style are its version's own; make
+# lint checks them with the newest).
+test-oldest: $(OLDEST_STAMP)
+	MPLBACKEND=Agg $(OLDEST_BIN)/python -m pytest -q -n $(JOBS)
+
 bench: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n $(JOBS) -m slow
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(OLDEST) demo-output .pytest_cache .ruff_cache build *.egg-info

@@ -730,17 +730,19 @@ def map_vs_mle(frame, parameter=None, *, ax=None, level=0.95, title=None):
     if parameter not in names:
         raise ValueError(f"parameter must be one of {', '.join(names)}, got {parameter!r}")
     rows = frame[frame["parameter"] == parameter].sort_values(axis)
+    # plain float arrays: matplotlib 3.7's fill_between cannot take pandas 2 Series
+    at, lower, upper = (rows[c].to_numpy(dtype=np.float64) for c in (axis, "lower", "upper"))
     ax = _axes(ax)
     ax.fill_between(
-        rows[axis],
-        rows["lower"],
-        rows["upper"],
+        at,
+        lower,
+        upper,
         alpha=0.2,
         color="C0",
         label=f"{level:.0%} credible interval",
     )
-    ax.plot(rows[axis], rows["map"], "o-", ms=3, color="C0", label="MAP")
-    ax.plot(rows[axis], rows["mle"], "s--", ms=3, color="C3", label="MLE")
+    ax.plot(at, rows["map"].to_numpy(dtype=np.float64), "o-", ms=3, color="C0", label="MAP")
+    ax.plot(at, rows["mle"].to_numpy(dtype=np.float64), "s--", ms=3, color="C3", label="MLE")
     ax.set_xscale("log")
     ax.set_xlabel("sample size n" if axis == "n" else "prior scale")
     ax.set_ylabel(f"estimate of {parameter}")

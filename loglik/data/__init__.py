@@ -1,9 +1,13 @@
 """Small real data sets shipped with loglik, with their provenance and licence.
 
 >>> import loglik as ll
->>> ll.data.list_datasets()          # name, rows, columns, what it is good for
+>>> table = ll.data.list_datasets()   # name, rows, columns, what it is good for
+>>> table["rows"].to_dict()
+{'strikes': 62, 'nile': 100, 'randhie': 20190, 'longley': 16, 'anes96': 944, 'engel': 235}
 >>> strikes = ll.data.load("strikes")
->>> print(ll.data.describe("strikes"))
+>>> print(ll.data.describe("strikes"))  # doctest: +ELLIPSIS
+strikes: U.S. contract strike durations, 1968-1976
+...
 
 Every set here is in the public domain, as stated by its distributors (the copies were taken from
 the statsmodels project's data sets, which record each source and its copyright).

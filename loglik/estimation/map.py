@@ -236,8 +236,13 @@ def fit_map(
 
     Examples
     --------
-    >>> post = ll.fit_map(x, "bernoulli", prior={"p": ll.Beta(2, 2)})
-    >>> post.params, post.posterior, post.credible_int(0.95)
+    >>> import loglik as ll
+    >>> post = ll.fit_map([1, 0, 1, 1, 0, 1], "bernoulli", prior={"p": ll.Beta(2, 2)})
+    >>> post.params, post.posterior     # conjugate: the exact posterior, and its mode
+    ({'p': 0.625}, Beta(a=6, b=4))
+    >>> post.credible_int(0.95).round(3)
+       lower  upper
+    p  0.299  0.863
     """
     cls = get_family(family)
     if cls.multivariate:

@@ -216,9 +216,17 @@ def fit(x, family, *, fixed=None, weights=None, optimizer=None, start=None, **op
 
     Examples
     --------
+    >>> import loglik as ll
+    >>> x = ll.data.load("strikes")["duration"]
     >>> res = ll.fit(x, "gamma")
-    >>> res.params, res.se
-    >>> res.conf_int(method="profile")
+    >>> {name: round(value, 4) for name, value in res.params.items()}
+    {'shape': 0.8929, 'scale': 47.7782}
+    >>> round(res.se["shape"], 3)
+    0.14
+    >>> res.conf_int(method="profile").round(2)
+           lower  upper
+    shape   0.65   1.20
+    scale  32.84  74.21
     """
     cls = get_family(family)
     data = as_fit_data(x, weights, ndim=2 if cls.multivariate else 1)
@@ -404,8 +412,8 @@ class LikelihoodObjective:
 
     (:math:`B` all rows, or a mini-batch), one parameter block per free parameter,
     :math:`\theta = T(u)` by the family's transforms. The gradient is the family's score pulled
-    back through the transforms; the Hessian (elementwise transforms only) adds the transforms'
-    curvature.
+    back through the transforms; the Hessian (scalar parameters on elementwise transforms only)
+    adds the transforms' curvature.
     """
 
     def __init__(self, cls, data: FitData, fixed: dict, theta0: tuple, penalty=None):
@@ -417,8 +425,9 @@ class LikelihoodObjective:
         transforms = cls._transforms(theta0)
         self.transforms = [transforms[p] for p in self._pos]
         self.n_samples = data.n_obs
-        if not all(t.elementwise for t in self.transforms):
-            self.hessian = None
+        scalar = all(cls._spec(n).kind == "scalar" for n in self.free)
+        if not (scalar and all(t.elementwise for t in self.transforms)):
+            self.hessian = None  # the protocol's "no Hessian": Newton then says it needs one
 
     def unconstrain(self, theta: tuple) -> list:
         return [np.asarray(t.inverse(theta[p])) for t, p in zip(self.transforms, self._pos)]

@@ -128,8 +128,13 @@ class FunctionObjective:
 
     Examples
     --------
-    >>> rosen = FunctionObjective(scipy.optimize.rosen, scipy.optimize.rosen_der,
-    ...                           hess=scipy.optimize.rosen_hess)
+    >>> import numpy as np
+    >>> from scipy import optimize
+    >>> import loglik as ll
+    >>> rosen = ll.FunctionObjective(optimize.rosen, optimize.rosen_der, hess=optimize.rosen_hess)
+    >>> res = ll.minimize(rosen, np.array([-1.2, 1.0]), "newton", gtol=1e-10)
+    >>> res.converged, np.round(res.params, 8).tolist()
+    (True, [1.0, 1.0])
     """
 
     def __init__(self, fun, grad=None, hess=None, *, value_and_grad=False, n_samples=None):

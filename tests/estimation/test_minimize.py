@@ -207,6 +207,7 @@ def test_same_random_state_gives_identical_runs():
         )
 
     a, b, c = run(42), run(42), run(7)
+    # exact: the same seed gives the same batches through the same code
     np.testing.assert_array_equal(a.x, b.x)
     np.testing.assert_array_equal(a.history.value, b.history.value)
     assert not np.array_equal(a.x, c.x)
@@ -221,6 +222,7 @@ def test_same_random_state_gives_identical_runs():
         random_state=np.random.default_rng(42),
         warn=False,
     )
+    # exact: an int seed and a Generator from it give the same stream
     np.testing.assert_array_equal(gen.x, a.x)
 
 
@@ -230,6 +232,7 @@ def test_batch_size_of_all_rows_is_full_batch():
     same = ll.minimize(
         obj, logistic_start(), O.gd(1.0), max_iter=10, tol=0, gtol=0, warn=False, batch_size=10_000
     )
+    # exact: a batch of all rows takes the full-batch code path itself
     np.testing.assert_array_equal(full.x, same.x)
 
 
@@ -296,6 +299,7 @@ def test_early_stopping_restores_the_best_iteration():
     assert res.converged and "early stopping" in res.message
     assert res.best_iteration == best
     assert res.n_iter == best + 5  # five iterations without improvement, then stop
+    # exact: the restored parameters are the recorded ones
     np.testing.assert_array_equal(res.params, h.params[best])
     assert validation([res.params]) == pytest.approx(h.val_value.min())
 
@@ -345,6 +349,7 @@ def test_progress_bar_does_not_change_the_run(capsys):
     obj, _ = quadratic()
     a = ll.minimize(obj, np.zeros(5), O.gd(0.01), max_iter=30, warn=False)
     b = ll.minimize(obj, np.zeros(5), O.gd(0.01), max_iter=30, warn=False, progress=True)
+    # exact: the bar only reads the values, the steps are the same code
     np.testing.assert_array_equal(a.params, b.params)
 
 
@@ -406,6 +411,7 @@ def test_evaluate_ends_false_skips_the_full_passes():
     exact = _adam_run(obj, logistic_start(), max_iter=3)
     lean = _adam_run(Spy(), logistic_start(), max_iter=3, evaluate_ends=False)
     assert not any(calls) and len(calls) == 30
+    # exact: the same steps; only the end-point evaluations are skipped
     np.testing.assert_array_equal(lean.x, exact.x)
     assert np.isnan(lean.history.value[0]) and np.isnan(lean.history.grad_norm[0])
     np.testing.assert_array_equal(lean.history.value[1:], exact.history.value[1:])

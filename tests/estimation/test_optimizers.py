@@ -388,6 +388,7 @@ def test_updates_are_pure():
         snapshot = [p.copy() for p in params], [g.copy() for g in grads]
         _, state1 = opt.update(grads, state0, params)
         _, state1_again = opt.update(grads, state0, params)
+        # exact: the inputs are not modified
         np.testing.assert_equal(params, snapshot[0])
         np.testing.assert_equal(grads, snapshot[1])
         # the same (grads, state, params) gives the same new state: nothing hidden is mutated

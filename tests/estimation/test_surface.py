@@ -73,6 +73,7 @@ def test_profile_surface_maximises_over_the_rest():
     assert profiled.loglik[1, 1] == pytest.approx(res.loglik, abs=1e-6)  # at the MLE
     normal = ll.fit(NORMAL, "normal")  # nothing left to profile: the slice itself
     two = normal.loglik_surface(("mu", "sigma"), n_points=3, profile=True)
+    # exact: with nothing to profile out, profile=True runs the slice's own code
     np.testing.assert_array_equal(
         two.loglik, normal.loglik_surface(("mu", "sigma"), n_points=3).loglik
     )

@@ -56,6 +56,7 @@ def test_categorical_objective_is_the_softmax_nll():
 def test_objective_without_intercept_holds_it_at_zero():
     obj = GLMObjective(X, Y["poisson"], "poisson", fit_intercept=False)
     res = ll.minimize(obj, [np.zeros(P), np.zeros(())], "newton", gtol=1e-12, tol=0)
+    # exact: the intercept is held at 0, never updated
     assert float(res.params[1]) == 0.0
     ref = sm.GLM(Y["poisson"], X, family=sm.families.Poisson()).fit()
     np.testing.assert_allclose(res.params[0], ref.params, atol=1e-8)
@@ -146,6 +147,7 @@ def test_softmax_regression_matches_mnlogit():
     np.testing.assert_allclose(est.bse_.to_numpy(), np.asarray(ref.bse).T.ravel(), rtol=1e-6)
     assert est.loglik_ == pytest.approx(ref.llf, rel=1e-10)
     assert est.coef_.shape == (3, P)
+    # exact: the reference class's coefficients are 0 by definition
     np.testing.assert_array_equal(est.coef_[0], 0.0)
     assert est.params_.index[0] == "1:intercept"
     proba = est.predict_proba(X)
@@ -255,6 +257,7 @@ def test_constant_and_duplicated_columns_are_aliased_not_crashing():
     with pytest.warns(UserWarning, match=r"\['x3', 'x4'\].*aliased"):
         est = ll.LinearRegression().fit(Xd, Y["gaussian"])
     np.testing.assert_array_equal(est.aliased_, [False, False, False, True, True])
+    # exact: aliased columns' coefficients are set to 0, not estimated
     assert est.coef_[3] == 0.0 and est.coef_[4] == 0.0
     assert np.isnan(est.bse_["x3"]) and np.isnan(est.bse_["x4"])
     base = ll.LinearRegression().fit(X, Y["gaussian"])

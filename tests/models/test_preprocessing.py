@@ -34,6 +34,7 @@ def test_three_way_split_is_a_stratified_partition():
     again = train_validation_test_split(
         X, y, validation_size=0.2, test_size=0.1, stratify=y, random_state=0
     )
+    # exact: the same random_state gives the same rows
     np.testing.assert_array_equal(again[0], X_tr)
 
 
@@ -99,6 +100,7 @@ def test_standard_scaler_matches_sklearn_and_inverts():
     new = RNG.normal(size=(5, 3))
     np.testing.assert_allclose(ours.transform(new), theirs.transform(new))
     np.testing.assert_allclose(ours.inverse_transform(ours.transform(new)), new)
+    # exact: the mean of a constant column is that constant, so centring gives exact zeros
     assert np.all(ours.transform(X)[:, 2] == 0)
     sample = StandardScaler(ddof=1).fit(X)
     np.testing.assert_allclose(sample.scale_[:2], X[:, :2].std(axis=0, ddof=1))

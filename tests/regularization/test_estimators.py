@@ -329,6 +329,7 @@ def test_positive_matches_sklearn_and_bounds_hold():
     assert np.all(ours.coef_ >= 0)
     boxed = ll.ElasticNet(0.01, 0.5, bounds=(-0.5, 1.0)).fit(X, Y)
     assert np.all(boxed.coef_ >= -0.5) and np.all(boxed.coef_ <= 1.0)
+    # exact: the projection onto the box sets active coefficients to the bound itself
     assert boxed.coef_.max() == 1.0 and boxed.coef_.min() == -0.5
     assert boxed.kkt_violation_ < 1e-10
     # the same box through L-BFGS-B on the (smooth) ridge objective
@@ -349,6 +350,7 @@ def test_warm_start_reuses_the_previous_solution():
 
 def test_intercept_is_not_penalised_and_can_be_left_out():
     big = ll.Lasso(100.0).fit(X, Y)
+    # exact: soft-thresholding gives exact zeros
     np.testing.assert_array_equal(big.coef_, 0.0)
     assert big.intercept_ == pytest.approx(Y.mean())
     assert big.alpha_max_ == pytest.approx(np.abs((X - X.mean(0)).T @ (Y - Y.mean())).max() / N)

@@ -26,6 +26,7 @@ def test_lasso_path_matches_sklearn_on_its_own_grid():
     _, ref_coefs, _ = sk.lasso_path(Xc, yc, alphas=alphas, tol=1e-12, max_iter=100_000)
     np.testing.assert_allclose(coefs, ref_coefs.T, atol=1e-7)
     np.testing.assert_allclose(intercepts, Y.mean() - coefs @ X.mean(0), atol=1e-10)
+    # exact: at alpha_max soft-thresholding gives exact zeros
     np.testing.assert_array_equal(coefs[0], 0.0)
     assert path.converged.all()
 
@@ -69,6 +70,7 @@ def test_logistic_path_equals_individual_fits():
         np.testing.assert_allclose(path.coefs[k], est.coef_, atol=1e-8)
         assert path.intercepts[k] == pytest.approx(est.intercept_, abs=1e-8)
     # the top of the grid fits the intercept only
+    # exact: at alpha_max soft-thresholding gives exact zeros
     np.testing.assert_array_equal(path.coefs[0], 0.0)
     assert path.intercepts[0] == pytest.approx(special.logit(Y_BIN.mean()))
 

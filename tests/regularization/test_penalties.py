@@ -42,6 +42,7 @@ def test_p_norm_rejects_p_below_one():
 
 def test_soft_threshold():
     x = np.array([-3.0, -0.5, 0.0, 0.5, 3.0])
+    # exact: |x| - t on small binary fractions, and exact zeros below the threshold
     np.testing.assert_array_equal(soft_threshold(x, 1.0), [-2.0, 0.0, 0.0, 0.0, 2.0])
     np.testing.assert_array_equal(soft_threshold(x, np.array([0, 0, 0, 0, 5.0])), [*x[:4], 0.0])
 

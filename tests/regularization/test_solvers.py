@@ -92,6 +92,7 @@ def test_enet_qp_warm_start_and_duplicated_columns():
     G, q, l1, l2, lower, upper = _problem(0, 12)
     cold = enet_qp(G, q, l1, l2, lower, upper, tol=1e-12)
     warm = enet_qp(G, q, l1, l2, lower, upper, cold.w, tol=1e-12)
+    # exact: started at its own solution, the solver takes no step (n_iter == 0)
     np.testing.assert_array_equal(warm.w, cold.w)
     assert warm.n_iter == 0
     # duplicated columns: the Gram matrix is singular, the solver still lands on an optimum

@@ -554,8 +554,17 @@ class MLPRegressor(_BaseMLP):
 
     Examples
     --------
-    >>> model = MLPRegressor(likelihood="heteroscedastic", hidden_layers=(32, 32)).fit(X, y)
-    >>> dist = model.predict_dist(X_new)   # Normal with a mean and a sigma per row
+    >>> import numpy as np
+    >>> import loglik as ll
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(-2.0, 2.0, (400, 1))
+    >>> y = X[:, 0] + (0.1 + 0.3 * np.abs(X[:, 0])) * rng.standard_normal(400)  # noisier far out
+    >>> model = ll.MLPRegressor(likelihood="heteroscedastic", hidden_layers=(16,),
+    ...                         learning_rate=0.01, early_stopping=True, random_state=0)
+    >>> model = model.fit(X, y)
+    >>> dist = model.predict_dist(np.array([[0.0], [1.9]]))   # a Normal: a mean and a σ per row
+    >>> dist.batch_shape, bool(dist.std()[1] > 2 * dist.std()[0])
+    ((2,), True)
     """
     )
 

@@ -109,6 +109,7 @@ def test_l1_is_the_lasso_by_proximal_gradient():
     _quiet(model, X, y)
     ref = Lasso(alpha=0.2, tol=1e-12, max_iter=100_000).fit(X, y)
     np.testing.assert_allclose(model.coefs_[0].ravel(), ref.coef_, atol=1e-6)
+    # exact zeros on both sides (soft-thresholding): the same support
     assert np.sum(model.coefs_[0] == 0) == np.sum(ref.coef_ == 0) >= 3
 
 
@@ -253,6 +254,7 @@ def test_warm_start_continues_from_the_weights():
     _quiet(model, X, y)
     first = list(model.loss_curve_)
     _quiet(model, X, y)
+    # exact: the same seed and the same code give the same epochs, continued or not
     assert model.n_epochs_ == 10 and model.loss_curve_[:5] == first
     assert model.loss_curve_[5] < first[0]
     cold = _quiet(MLPRegressor((16,), max_epochs=5, random_state=0, tol=0), X, y)
@@ -274,6 +276,7 @@ def test_integer_weights_equal_repeated_rows():
     assert net.nll(X, y, sample_weight=w) == pytest.approx(net.nll(Xr, yr), rel=1e-12)
     ones = _quiet(MLPClassifier((3,), max_epochs=5, random_state=0), X, y, np.ones(60))
     plain = _quiet(MLPClassifier((3,), max_epochs=5, random_state=0), X, y)
+    # exact: equal weights are dropped (no weights), so the arithmetic is identical
     np.testing.assert_array_equal(ones.params_[0], plain.params_[0])
     original = w.copy()
     assert np.array_equal(w, original)
@@ -396,6 +399,7 @@ def test_same_random_state_same_model():
     a = _quiet(MLPClassifier(random_state=4, **kw), X, y)
     b = _quiet(MLPClassifier(random_state=4, **kw), X, y)
     c = _quiet(MLPClassifier(random_state=5, **kw), X, y)
+    # exact: the same random_state gives the same initial weights, batches and dropout masks
     np.testing.assert_array_equal(a.params_[0], b.params_[0])
     assert not np.array_equal(a.params_[0], c.params_[0])
 

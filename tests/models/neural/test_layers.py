@@ -102,6 +102,7 @@ def test_batch_norm_normalises_and_tracks_running_statistics():
     layer.forward(params, x + 1.0, training=True)
     assert not np.allclose(layer.running_mean, state[0])
     layer.set_state(state)
+    # exact: set_state restores the saved copy
     np.testing.assert_array_equal(layer.running_mean, state[0])
     # inference does not move the statistics
     layer.forward(params, x + 10.0, training=False)
