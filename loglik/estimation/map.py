@@ -45,33 +45,13 @@ import pandas as pd
 from .._validation import ConvergenceWarning, check_choice, check_scalar
 from . import inference
 from .data import as_fit_data
-from .mle import (
-    Estimate,
-    _fit_with_optimizer,
-    check_fixed,
-    estimate,
-    fit,
-    free_of,
-    make_result,
-    newton_problem,
-    run_newton,
-)
-from .registry import get_family
+from .family import get_family
+from .fitting import Estimate, estimate, fit_with_optimizer, run_newton
+from .likelihood import LikelihoodObjective, check_fixed, free_of, newton_problem
+from .mle import fit
 from .result import FitResult
 
-__all__ = ["Conjugate", "MAPResult", "PriorTerm", "fit_map", "map_vs_mle"]
-
-
-class Conjugate(NamedTuple):
-    """A closed-form posterior, as a family's ``_conjugate`` hook returns it: the exact
-    ``posterior`` distribution, its ``mode`` (the MAP, name -> value, in the family's
-    parameters), ``intervals(level)`` (label -> equal-tailed credible interval) and, for vector
-    parameters, the Laplace ``covariance`` over the labels."""
-
-    posterior: Any
-    mode: dict
-    intervals: Any
-    covariance: Any = None
+__all__ = ["MAPResult", "PriorTerm", "fit_map", "map_vs_mle"]
 
 
 class PriorTerm(NamedTuple):
@@ -105,7 +85,7 @@ def check_prior(cls, prior, fixed: dict) -> list[PriorTerm]:
                     f"prior for {name!r}, which {cls.name} does not have; its parameters: "
                     f"{', '.join(cls.param_names)}"
                 )
-            if name in fixed or not cls._spec(name).estimable:
+            if name in fixed or not cls.spec(name).estimable:
                 raise ValueError(f"{name} is fixed, not estimated: a prior on it has no effect")
             if name in seen:
                 raise ValueError(f"two priors for {name!r}")
@@ -121,7 +101,7 @@ def _prior_order(cls, names: tuple, dist) -> tuple:
             f"the prior for {', '.join(names)} must be a distribution (e.g. loglik.Normal(0, 10)),"
             f" got {dist!r}"
         )
-    kind = cls._spec(names[0]).kind
+    kind = cls.spec(names[0]).kind
     if len(names) > 1:
         variables = getattr(dist, "variables", None)
         if variables is None or set(variables) != set(names):
@@ -141,7 +121,7 @@ def _prior_order(cls, names: tuple, dist) -> tuple:
         raise ValueError(
             f"the prior for {names[0]} must be a continuous univariate distribution, got {dist!r}"
         )
-    domain = cls._spec(names[0]).domain
+    domain = cls.spec(names[0]).domain
     low, high = dist.support_bounds()
     if high <= domain.low or low >= domain.high:
         raise ValueError(
@@ -248,22 +228,23 @@ def fit_map(
     data = as_fit_data(x, weights)
     fixed = check_fixed(cls, fixed)
     terms = check_prior(cls, prior, fixed)
-    cls._check_data(data, fixed)
+    cls.check_data(data, fixed)
     if not cls.regular:
         raise ValueError(
             f"MAP estimation is not offered for the {cls.name} family: its likelihood is not "
             "regular (the support depends on the parameters)"
         )
     free = free_of(cls, fixed)
-    conjugate = cls._conjugate(data, fixed, {t.key: t.dist for t in terms}) if terms else None
+    conjugate = (
+        cls.conjugate_posterior(data, fixed, {t.key: t.dist for t in terms}) if terms else None
+    )
     if conjugate is not None and optimizer is None and start is None:
         est = Estimate(dict(conjugate.mode), "conjugate (closed form)", True, 0, "closed form")
         path, closed = None, conjugate
     else:
         est, path = _numeric_map(cls, data, fixed, terms, free, optimizer, start, options)
         closed = None
-    return make_result(
-        MAPResult,
+    return MAPResult.from_estimate(
         cls,
         data,
         fixed,
@@ -276,7 +257,7 @@ def fit_map(
 
 
 def _numeric_map(cls, data, fixed, terms, free, optimizer, start, options):
-    if any(cls._spec(n).kind != "scalar" for n in free) and optimizer is None:
+    if any(cls.spec(n).kind != "scalar" for n in free) and optimizer is None:
         raise ValueError(
             f"numeric MAP for {cls.name} needs a gradient-based optimizer (optimizer='lbfgs' or "
             "'adam'); the closed form covers its conjugate prior"
@@ -284,7 +265,7 @@ def _numeric_map(cls, data, fixed, terms, free, optimizer, start, options):
     penalty = _penalty(cls, terms, free)
     start = {**_map_start(cls, data, fixed, terms), **(start or {})}
     if optimizer is not None:
-        return _fit_with_optimizer(cls, data, fixed, optimizer, start, options, penalty)
+        return fit_with_optimizer(cls, data, fixed, optimizer, start, options, penalty)
     problem = newton_problem(cls, data, fixed, start, penalty)
     res = run_newton(problem, options)
     values = problem.expand(res.params)
@@ -305,7 +286,7 @@ def _map_start(cls, data, fixed, terms) -> dict:
     for term in terms:
         current = [values.get(n) for n in term.names]
         usable = all(v is not None for v in current) and not any(
-            _on_edge(cls._spec(n).domain, v) for n, v in zip(term.names, current)
+            _on_edge(cls.spec(n).domain, v) for n, v in zip(term.names, current)
         )
         point = current[0] if len(term.names) == 1 else np.array(current, dtype=float)
         if usable and np.isfinite(term.dist.logpdf(point)):
@@ -319,7 +300,7 @@ def _map_start(cls, data, fixed, terms) -> dict:
             values.update(zip(term.names, np.asarray(center, dtype=float)))
     missing = [n for n in free_of(cls, fixed) if n not in values]
     if missing:  # the family's start for the rest, given the values already chosen
-        values = {**cls._start(data, {**fixed, **values}), **values}
+        values = {**cls.start_values(data, {**fixed, **values}), **values}
     return values
 
 
@@ -379,7 +360,7 @@ class MAPResult(FitResult):
         """The Laplace approximation over the free labels."""
         cls = self.family_class
         if self._laplace_covariance is not None:
-            return cls._labels(self.theta, self.free), self._laplace_covariance, {}
+            return cls.labels(self.theta, self.free), self._laplace_covariance, {}
 
         def prior_curvature(names):  # the penalty's Hessian: minus the log-prior's
             return _penalty(cls, self._terms, names)(self.theta)[2]
@@ -390,20 +371,16 @@ class MAPResult(FitResult):
     def posterior(self):
         if self._conjugate is not None:
             return self._conjugate.posterior
-        from ..models.distributions import MultivariateNormal, Normal  # the Laplace normal
-
         labels, cov, _ = self._covariance
         mean = np.array(list(self.estimates.values()))
         try:
             if len(labels) == 1:
-                return Normal(mean[0], np.sqrt(cov[0, 0]))
-            return MultivariateNormal(mean, cov)
+                return get_family("normal")(mean[0], np.sqrt(cov[0, 0]))
+            return get_family("multivariate_normal")(mean, cov)
         except ValueError:
             return None  # a boundary estimate: no proper normal approximation
 
     def _gradient_norm(self) -> float:
-        from .mle import LikelihoodObjective
-
         cls = self.family_class
         penalty = _penalty(cls, self._terms, self.free)
         obj = LikelihoodObjective(cls, self.data, self.fixed, self.theta, penalty)
@@ -419,7 +396,7 @@ class MAPResult(FitResult):
             level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
         )
         method = check_choice(method, "method", ("laplace", "exact"))
-        labels = self.family_class._labels(self.theta, self.free)
+        labels = self.family_class.labels(self.theta, self.free)
         if method == "exact":
             if self._conjugate is None:
                 raise ValueError(
@@ -452,7 +429,7 @@ class MAPResult(FitResult):
         method = method or ("exact" if self.exact else "laplace")
         out = super().summary(level, method)
         priors = {n: repr(t.dist) for t in self._terms for n in t.names}
-        param_of = {e[0]: e[1] for e in self.family_class._labels(self.theta, self.free)}
+        param_of = {e[0]: e[1] for e in self.family_class.labels(self.theta, self.free)}
         out.table["prior"] = [priors.get(param_of[lab], "flat") for lab in out.table.index]
         out.info["estimator"] = "maximum a posteriori"
         out.info["log_posterior"] = self.log_posterior

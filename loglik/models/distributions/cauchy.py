@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import POSITIVE, REAL, Distribution, Param, no_mle
+from ...estimation.domains import POSITIVE, REAL, Param
+from .base import Distribution
+from .common import no_mle
 
 
 class Cauchy(Distribution):
@@ -107,7 +109,7 @@ class Cauchy(Distribution):
         return ((i + 0.0 * loc, 0.0 * i), (0.0 * i, i + 0.0 * loc))
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         x, n = data.x, data.n_obs
         ranks = sorted({n // 4, (n - 1) // 2, n // 2, min((3 * n) // 4, n - 1)})
         q = dict(zip(ranks, np.partition(x, ranks)[ranks]))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ...estimation.data import dot
-from .base import POSITIVE, REAL, Distribution, Param, require_spread
+from ...estimation.domains import POSITIVE, REAL, Param
+from .base import Distribution
+from .common import require_spread
 
 
 def weighted_median(x, w=None) -> float:
@@ -114,14 +116,14 @@ class Laplace(Distribution):
         return total
 
     @classmethod
-    def _loglik_total(cls, data, loc, scale):
+    def loglik_total(cls, data, loc, scale):
         if np.ndim(loc) == 0 and np.ndim(scale) == 0:
             dev = data.cached(("abs_dev", float(loc)), lambda: cls._abs_dev(data, float(loc)))
             return -data.n * float(np.log(2.0 * scale)) - dev / float(scale)
-        return super()._loglik_total(data, loc, scale)
+        return super().loglik_total(data, loc, scale)
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         out = {}
         loc = fixed.get("loc")
         if loc is None:
@@ -132,10 +134,10 @@ class Laplace(Distribution):
             out["scale"] = dev / data.n
         return out
 
-    _start = _closed_form
+    start_values = closed_form_mle
 
     @classmethod
-    def _information(cls, data, theta, free):
+    def observed_information(cls, data, theta, free):
         info = data.n * np.array(cls._fisher(*theta), dtype=float)
         idx = [cls.param_names.index(n) for n in free]
         return info[np.ix_(idx, idx)]

@@ -6,7 +6,9 @@ import numpy as np
 from scipy import special
 
 from ...estimation.data import moments
-from .base import POSITIVE, REAL, Distribution, Param, require_spread
+from ...estimation.domains import POSITIVE, REAL, Param
+from .base import Distribution
+from .common import require_spread
 
 
 class Logistic(Distribution):
@@ -106,7 +108,7 @@ class Logistic(Distribution):
         return ((1.0 / (3.0 * s2) + zero, zero), (zero, (3.0 + np.pi**2) / (9.0 * s2) + zero))
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         W, mean, M2 = moments(data)
         require_spread(cls, data, M2)
         scale = np.sqrt(3.0 * M2 / W) / np.pi
