@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from ...estimation.domains import POSITIVE, REAL, Param
-from .base import Distribution
 from .common import no_mle
+from .location_scale import LocationScale
 
 
-class Cauchy(Distribution):
+class Cauchy(LocationScale):
     r"""The Cauchy distribution with location :math:`\mu` and scale :math:`\sigma`.
 
     .. math:: \log p(x) = -\log(\pi\sigma) - \log(1 + z^2),\qquad z = (x - \mu)/\sigma.
@@ -34,16 +34,18 @@ class Cauchy(Distribution):
         z = (x - loc) / scale
         return -np.log(np.pi * scale) - np.log1p(z * z)
 
-    @staticmethod
-    def _cdf(x, loc, scale):
-        return 0.5 + np.arctan((x - loc) / scale) / np.pi
+    _scipy_name = "cauchy"
 
     @staticmethod
-    def _ppf(q, loc, scale):
-        return loc + scale * np.tan(np.pi * (q - 0.5))
+    def _standard_cdf(z):
+        return 0.5 + np.arctan(z) / np.pi
 
     @staticmethod
-    def _sample(rng, shape, loc, scale):
+    def _standard_ppf(q):
+        return np.tan(np.pi * (q - 0.5))
+
+    @staticmethod
+    def _sample(rng, shape, loc, scale):  # numpy has no cauchy(loc, scale)
         return loc + scale * rng.standard_cauchy(shape)
 
     @staticmethod
@@ -51,12 +53,6 @@ class Cauchy(Distribution):
         return np.full(np.broadcast(loc, scale).shape, np.nan)
 
     _var = _mean
-
-    @staticmethod
-    def _scipy(loc, scale):
-        from scipy import stats
-
-        return stats.cauchy(loc, scale)
 
     @staticmethod
     def _score(x, loc, scale):

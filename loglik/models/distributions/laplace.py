@@ -6,8 +6,8 @@ import numpy as np
 
 from ...estimation.data import dot
 from ...estimation.domains import POSITIVE, REAL, Param
-from .base import Distribution
 from .common import require_spread
+from .location_scale import LocationScale
 
 
 def weighted_median(x, w=None) -> float:
@@ -31,7 +31,7 @@ def weighted_median(x, w=None) -> float:
     return float(xs[i])
 
 
-class Laplace(Distribution):
+class Laplace(LocationScale):
     r"""The Laplace distribution with location :math:`\mu` and scale :math:`b`.
 
     .. math:: \log p(x) = -\log(2b) - |x - \mu|/b.
@@ -56,32 +56,19 @@ class Laplace(Distribution):
     def _logpdf(x, loc, scale):
         return -np.log(2.0 * scale) - np.abs(x - loc) / scale
 
+    _sampler, _scipy_name = "laplace", "laplace"
+
     @staticmethod
-    def _cdf(x, loc, scale):
-        z = (x - loc) / scale
+    def _standard_cdf(z):
         return np.where(z < 0, 0.5 * np.exp(np.minimum(z, 0.0)), 1.0 - 0.5 * np.exp(-np.abs(z)))
 
     @staticmethod
-    def _ppf(q, loc, scale):
-        return np.where(q < 0.5, loc + scale * np.log(2.0 * q), loc - scale * np.log(2.0 - 2.0 * q))
-
-    @staticmethod
-    def _sample(rng, shape, loc, scale):
-        return rng.laplace(loc, scale, shape)
-
-    @staticmethod
-    def _mean(loc, scale):
-        return loc + 0.0 * scale
+    def _standard_ppf(q):
+        return np.where(q < 0.5, np.log(2.0 * q), -np.log(2.0 - 2.0 * q))
 
     @staticmethod
     def _var(loc, scale):
         return 2.0 * scale**2 + 0.0 * loc
-
-    @staticmethod
-    def _scipy(loc, scale):
-        from scipy import stats
-
-        return stats.laplace(loc, scale)
 
     @staticmethod
     def _score(x, loc, scale):

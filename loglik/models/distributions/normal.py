@@ -8,13 +8,13 @@ from scipy import special
 from ...estimation.data import moments
 from ...estimation.domains import POSITIVE, REAL, Param
 from ...estimation.family import Conjugate
-from .base import Distribution
 from .common import no_mle, one_parameter_posterior, require_spread
+from .location_scale import LocationScale
 
 _LOG_2PI = np.log(2.0 * np.pi)
 
 
-class Normal(Distribution):
+class Normal(LocationScale):
     r"""The normal distribution :math:`N(\mu, \sigma^2)`.
 
     .. math:: \log p(x) = -\tfrac12\log(2\pi) - \log\sigma - \tfrac12 z^2,\qquad
@@ -42,31 +42,13 @@ class Normal(Distribution):
         z = (x - mu) / sigma
         return -0.5 * _LOG_2PI - np.log(sigma) - 0.5 * z * z
 
-    @staticmethod
-    def _cdf(x, mu, sigma):
-        return special.ndtr((x - mu) / sigma)
-
-    @staticmethod
-    def _ppf(q, mu, sigma):
-        return mu + sigma * special.ndtri(q)
-
-    @staticmethod
-    def _sample(rng, shape, mu, sigma):
-        return rng.normal(mu, sigma, shape)
-
-    @staticmethod
-    def _mean(mu, sigma):
-        return mu + 0.0 * sigma
+    _standard_cdf = staticmethod(special.ndtr)
+    _standard_ppf = staticmethod(special.ndtri)
+    _sampler, _scipy_name = "normal", "norm"
 
     @staticmethod
     def _var(mu, sigma):
         return sigma**2 + 0.0 * mu
-
-    @staticmethod
-    def _scipy(mu, sigma):
-        from scipy import stats
-
-        return stats.norm(mu, sigma)
 
     @staticmethod
     def _score(x, mu, sigma):
