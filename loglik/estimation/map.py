@@ -37,140 +37,21 @@ from __future__ import annotations
 
 import warnings
 from functools import cached_property
-from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from .._validation import ConvergenceWarning, check_choice, check_scalar
-from . import inference
+from . import inference, prior_terms
 from .data import as_fit_data
 from .family import get_family
 from .fitting import Estimate, estimate, fit_with_optimizer, run_newton
 from .likelihood import LikelihoodObjective, check_fixed, free_of, newton_problem
 from .mle import fit
+from .prior_terms import check_prior, prior_penalty
 from .result import FitResult
 
-__all__ = ["MAPResult", "PriorTerm", "fit_map", "map_vs_mle"]
-
-
-class PriorTerm(NamedTuple):
-    """A prior on one parameter, or a joint prior on several (``names`` in its own order)."""
-
-    names: tuple
-    dist: Any
-
-    @property
-    def key(self):
-        return self.names[0] if len(self.names) == 1 else self.names
-
-
-# --------------------------------------------------------------------------------------------
-# Priors: checks and the penalty they define
-# --------------------------------------------------------------------------------------------
-
-
-def check_prior(cls, prior, fixed: dict) -> list[PriorTerm]:
-    """Validate ``prior`` against the family; return its terms (see :func:`fit_map`)."""
-    if prior is None:
-        return []
-    if not isinstance(prior, dict):
-        raise ValueError(f"prior must be a dict {{parameter: distribution}}, got {prior!r}")
-    terms, seen = [], set()
-    for key, dist in prior.items():
-        names = (key,) if isinstance(key, str) else tuple(key)
-        for name in names:
-            if not isinstance(name, str) or name not in cls.param_names:
-                raise ValueError(
-                    f"prior for {name!r}, which {cls.name} does not have; its parameters: "
-                    f"{', '.join(cls.param_names)}"
-                )
-            if name in fixed or not cls.spec(name).estimable:
-                raise ValueError(f"{name} is fixed, not estimated: a prior on it has no effect")
-            if name in seen:
-                raise ValueError(f"two priors for {name!r}")
-            seen.add(name)
-        terms.append(PriorTerm(_prior_order(cls, names, dist), dist))
-    return terms
-
-
-def _prior_order(cls, names: tuple, dist) -> tuple:
-    """Check the prior's kind against the parameter(s); return the names in the prior's order."""
-    if not hasattr(dist, "logpdf") or not hasattr(dist, "dlogpdf"):
-        raise ValueError(
-            f"the prior for {', '.join(names)} must be a distribution (e.g. loglik.Normal(0, 10)),"
-            f" got {dist!r}"
-        )
-    kind = cls.spec(names[0]).kind
-    if len(names) > 1:
-        variables = getattr(dist, "variables", None)
-        if variables is None or set(variables) != set(names):
-            raise ValueError(
-                f"a joint prior on {names} needs a distribution over exactly those parameters "
-                f"(e.g. NormalInverseGamma for the normal's mu and sigma), got {dist!r}"
-            )
-        return tuple(variables)
-    if kind != "scalar":
-        if not getattr(dist, "multivariate", False):
-            raise ValueError(
-                f"{names[0]} is a {kind}: its prior must be a distribution over {kind}s "
-                f"(e.g. Dirichlet for probabilities), got {dist!r}"
-            )
-        return names
-    if getattr(dist, "multivariate", False) or getattr(dist, "discrete", False):
-        raise ValueError(
-            f"the prior for {names[0]} must be a continuous univariate distribution, got {dist!r}"
-        )
-    domain = cls.spec(names[0]).domain
-    low, high = dist.support_bounds()
-    if high <= domain.low or low >= domain.high:
-        raise ValueError(
-            f"the prior for {names[0]} ({dist!r}) puts no mass where {names[0]} can be "
-            f"({domain.text})"
-        )
-    return names
-
-
-def _penalty(cls, terms: list[PriorTerm], free: tuple):
-    r"""``R(theta) = -log prior`` with its gradient (one entry per free parameter) and Hessian
-    (scalar parameters; vector priors contribute their gradient only, for first-order
-    optimizers). Terms on parameters outside ``free`` are left out; parameters without a prior
-    are flat."""
-    pos = {name: cls.param_names.index(name) for name in free}
-    index = {name: i for i, name in enumerate(free)}
-    terms = [t for t in terms if all(n in index for n in t.names)]
-
-    def penalty(theta):
-        value = 0.0
-        grad = [np.zeros(np.shape(theta[pos[n]])) for n in free]
-        hess = np.zeros((len(free), len(free)))
-        for term in terms:
-            point = _point(theta, pos, term.names)
-            value -= float(term.dist.logpdf(point))
-            g = np.asarray(term.dist.dlogpdf(point), dtype=np.float64)
-            idx = [index[n] for n in term.names]
-            if len(idx) == 1:
-                grad[idx[0]] = grad[idx[0]] - g
-                if g.ndim == 0:
-                    hess[idx[0], idx[0]] -= float(term.dist.d2logpdf(point))
-            else:
-                for i, gi in zip(idx, g):
-                    grad[i] = grad[i] - gi
-                hess[np.ix_(idx, idx)] -= np.asarray(term.dist.d2logpdf(point))
-        return (value if np.isfinite(value) else np.inf), grad, hess
-
-    return penalty
-
-
-def _point(theta, pos, names):
-    if len(names) == 1:
-        return theta[pos[names[0]]]
-    return np.array([float(theta[pos[n]]) for n in names])
-
-
-def _log_prior(cls, terms, theta) -> float:
-    pos = {n: cls.param_names.index(n) for t in terms for n in t.names}
-    return float(sum(float(t.dist.logpdf(_point(theta, pos, t.names))) for t in terms))
+__all__ = ["MAPResult", "fit_map", "map_vs_mle"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,7 +143,7 @@ def _numeric_map(cls, data, fixed, terms, free, optimizer, start, options):
             f"numeric MAP for {cls.name} needs a gradient-based optimizer (optimizer='lbfgs' or "
             "'adam'); the closed form covers its conjugate prior"
         )
-    penalty = _penalty(cls, terms, free)
+    penalty = prior_penalty(cls, terms, free)
     start = {**_map_start(cls, data, fixed, terms), **(start or {})}
     if optimizer is not None:
         return fit_with_optimizer(cls, data, fixed, optimizer, start, options, penalty)
@@ -349,7 +230,7 @@ class MAPResult(FitResult):
 
     @cached_property
     def log_prior(self) -> float:
-        return _log_prior(self.family_class, self._terms, self.theta)
+        return prior_terms.log_prior(self.family_class, self._terms, self.theta)
 
     @property
     def log_posterior(self) -> float:
@@ -363,7 +244,7 @@ class MAPResult(FitResult):
             return cls.labels(self.theta, self.free), self._laplace_covariance, {}
 
         def prior_curvature(names):  # the penalty's Hessian: minus the log-prior's
-            return _penalty(cls, self._terms, names)(self.theta)[2]
+            return prior_penalty(cls, self._terms, names)(self.theta)[2]
 
         return inference.covariance(cls, self.data, self.theta, self.free, prior_curvature)
 
@@ -382,7 +263,7 @@ class MAPResult(FitResult):
 
     def _gradient_norm(self) -> float:
         cls = self.family_class
-        penalty = _penalty(cls, self._terms, self.free)
+        penalty = prior_penalty(cls, self._terms, self.free)
         obj = LikelihoodObjective(cls, self.data, self.fixed, self.theta, penalty)
         _, grads = obj.value_and_grad(obj.unconstrain(self.theta))
         return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))

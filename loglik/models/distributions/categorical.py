@@ -6,7 +6,7 @@ import numpy as np
 from scipy import special
 
 from ...estimation.domains import Param, Support, check_support
-from ...estimation.family import Conjugate
+from ...estimation.family import Conjugate, Label
 from ...estimation.transforms import Simplex
 from .base import Distribution
 
@@ -168,7 +168,7 @@ class Categorical(Distribution):
     def labels(cls, theta, free):
         if "probs" not in free:
             return []
-        return [(f"probs[{j}]", "probs", (j,), "logit") for j in range(theta[0].size)]
+        return [Label(f"probs[{j}]", "probs", (j,), "logit") for j in range(theta[0].size)]
 
     @classmethod
     def conjugate_posterior(cls, data, fixed, prior):

@@ -6,6 +6,7 @@ import numpy as np
 from scipy import linalg
 
 from ...estimation.domains import Param
+from ...estimation.family import Label
 from ...estimation.transforms import CholeskyCovariance, Identity
 from .base import Distribution
 from .common import no_mle
@@ -248,11 +249,11 @@ class MultivariateNormal(Distribution):
         d = theta[0].size
         out = []
         if "mean" in free:
-            out += [(f"mean[{i}]", "mean", (i,), "identity") for i in range(d)]
+            out += [Label(f"mean[{i}]", "mean", (i,), "identity") for i in range(d)]
         if "cov" in free:
             rows, cols = np.tril_indices(d)
             out += [
-                (f"cov[{i},{j}]", "cov", (i, j), "log" if i == j else "identity")
+                Label(f"cov[{i},{j}]", "cov", (i, j), "log" if i == j else "identity")
                 for i, j in zip(rows, cols)
             ]
         return out
