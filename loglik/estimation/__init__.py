@@ -1,4 +1,5 @@
-"""How parameters are estimated: the objective protocol, the shared optimizers, the loop."""
+"""How parameters are estimated: the objective and family protocols, the shared optimizers, the
+loop, maximum-likelihood and MAP fits, and their inference."""
 
 from . import inference, objective, optimizers, schedules, surface
 from .family import family_names, get_family, register_family
