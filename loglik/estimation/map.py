@@ -46,7 +46,7 @@ from . import inference, prior_terms
 from .data import as_fit_data
 from .family import get_family
 from .fitting import Estimate, estimate, fit_with_optimizer, run_newton
-from .likelihood import LikelihoodObjective, check_fixed, free_of, newton_problem
+from .likelihood import check_fixed, free_of, newton_problem
 from .mle import fit
 from .prior_terms import check_prior, prior_penalty
 from .result import FitResult
@@ -261,12 +261,9 @@ class MAPResult(FitResult):
         except ValueError:
             return None  # a boundary estimate: no proper normal approximation
 
-    def _gradient_norm(self) -> float:
-        cls = self.family_class
-        penalty = prior_penalty(cls, self._terms, self.free)
-        obj = LikelihoodObjective(cls, self.data, self.fixed, self.theta, penalty)
-        _, grads = obj.value_and_grad(obj.unconstrain(self.theta))
-        return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+    def _penalty(self):
+        """The negative log-prior, the MAP objective's penalty."""
+        return prior_penalty(self.family_class, self._terms, self.free)
 
     def conf_int(self, level=0.95, method="laplace"):
         """Credible intervals: ``"laplace"`` (from the Laplace standard errors, on the log or

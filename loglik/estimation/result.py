@@ -11,6 +11,7 @@ import pandas as pd
 from .._validation import check_choice, check_scalar
 from . import inference
 from .likelihood import LikelihoodObjective, free_of, label_value, theta_from
+from .objective import global_norm
 from .surface import loglik_curve, loglik_surface
 
 __all__ = ["FitResult", "Summary"]
@@ -306,9 +307,16 @@ class FitResult:
         }
 
     def _gradient_norm(self) -> float:
-        obj = LikelihoodObjective(self.family_class, self.data, self.fixed, self.theta)
+        """The gradient norm of the fitted objective at the estimate, unconstrained scale."""
+        cls = self.family_class
+        obj = LikelihoodObjective(cls, self.data, self.fixed, self.theta, self._penalty())
         _, grads = obj.value_and_grad(obj.unconstrain(self.theta))
-        return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+        return global_norm(grads)
+
+    def _penalty(self):
+        """What the fitted objective adds to the mean NLL (``penalty(theta) -> (R, grad,
+        hess)``); None for maximum likelihood."""
+        return None
 
     # ---- reports ---------------------------------------------------------------------------
 
