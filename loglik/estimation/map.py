@@ -41,7 +41,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .._validation import ConvergenceWarning, check_choice, check_scalar
+from .._validation import ConvergenceWarning, check_choice
 from . import inference, prior_terms
 from .data import as_fit_data
 from .family import get_family
@@ -49,7 +49,7 @@ from .fitting import Estimate, estimate, fit_with_optimizer, run_newton
 from .likelihood import check_fixed, free_of, newton_problem
 from .mle import fit
 from .prior_terms import check_prior, prior_penalty
-from .result import FitResult
+from .result import FitResult, check_level, interval_frame
 
 __all__ = ["MAPResult", "fit_map", "map_vs_mle"]
 
@@ -270,9 +270,7 @@ class MAPResult(FitResult):
         logit scale for constrained parameters) or ``"exact"`` (equal-tailed quantiles of the
         exact posterior; conjugate pairs only). A DataFrame indexed by label, ``lower`` and
         ``upper``."""
-        level = check_scalar(
-            level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
-        )
+        level = check_level(level)
         method = check_choice(method, "method", ("laplace", "exact"))
         labels = self.family_class.labels(self.theta, self.free)
         if method == "exact":
@@ -284,14 +282,8 @@ class MAPResult(FitResult):
             found = self._conjugate.intervals(level)
             rows = [found[lab] for lab, *_ in labels]
         else:
-            se, est = self.se, self.estimates
-            rows = [
-                inference.wald_interval(est[lab], se[lab], scale, level)
-                for lab, _, _, scale in labels
-            ]
-        frame = pd.DataFrame(rows, columns=["lower", "upper"], dtype=np.float64)
-        frame.index = [lab for lab, *_ in labels]
-        return frame
+            rows = self._wald_rows(labels, level)
+        return interval_frame(labels, rows)
 
     def credible_int(self, level=0.95, method=None):
         """Credible intervals: exact where the prior is conjugate, Laplace otherwise (or as

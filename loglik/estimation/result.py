@@ -14,9 +14,23 @@ from .likelihood import LikelihoodObjective, free_of, label_value, theta_from
 from .objective import global_norm
 from .surface import loglik_curve, loglik_surface
 
-__all__ = ["FitResult", "Summary"]
+__all__ = ["FitResult", "Summary", "check_level", "interval_frame"]
 
 CI_METHODS = ("wald", "profile", "bootstrap", "exact")
+
+
+def check_level(level) -> float:
+    """An interval's coverage, checked to lie in (0, 1)."""
+    return check_scalar(
+        level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+    )
+
+
+def interval_frame(labels, rows) -> pd.DataFrame:
+    """Intervals as a DataFrame indexed by label, columns ``lower`` and ``upper``."""
+    frame = pd.DataFrame(rows, columns=["lower", "upper"], dtype=np.float64)
+    frame.index = [lab for lab, *_ in labels]
+    return frame
 
 
 class FitResult:
@@ -221,9 +235,7 @@ class FitResult:
         pandas.DataFrame
             Indexed by label, columns ``lower`` and ``upper``.
         """
-        level = check_scalar(
-            level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
-        )
+        level = check_level(level)
         method = check_choice(method, "method", CI_METHODS)
         cls = self.family_class
         if method in ("wald", "profile") and not cls.regular:
@@ -233,11 +245,7 @@ class FitResult:
             )
         labels = cls.labels(self.theta, self.free)
         if method == "wald":
-            se, est = self.se, self.estimates
-            rows = [
-                inference.wald_interval(est[lab], se[lab], scale, level)
-                for lab, _, _, scale in labels
-            ]
+            rows = self._wald_rows(labels, level)
         elif method == "profile":
             rows = [inference.profile_interval(self, lab, level) for lab, *_ in labels]
         elif method == "bootstrap":
@@ -251,9 +259,15 @@ class FitResult:
                     f"{cls.name} has no exact intervals; use 'wald', 'profile' or 'bootstrap'"
                 )
             rows = [found[lab] for lab, *_ in labels]
-        frame = pd.DataFrame(rows, columns=["lower", "upper"], dtype=np.float64)
-        frame.index = [lab for lab, *_ in labels]
-        return frame
+        return interval_frame(labels, rows)
+
+    def _wald_rows(self, labels, level):
+        """Wald intervals from ``se`` on each label's scale (see
+        :func:`~loglik.estimation.inference.wald_interval`)."""
+        se, est = self.se, self.estimates
+        return [
+            inference.wald_interval(est[lab], se[lab], scale, level) for lab, _, _, scale in labels
+        ]
 
     def bootstrap(self, n_boot=1000, random_state=None) -> pd.DataFrame:
         """Parametric-bootstrap replicates of the estimates (one row each; cached for an int
