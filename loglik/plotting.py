@@ -636,7 +636,7 @@ def probability_vs_likelihood(family, params, data, vary, *, interval=None, valu
         The grid for ``vary`` (default: 0.5× to 1.5× the fixed value, or ±3 when it is 0).
     axes : two Axes, optional
     """
-    from .estimation.registry import get_family
+    from .estimation.family import get_family
 
     cls = get_family(family)
     if vary not in cls.param_names:
@@ -678,7 +678,7 @@ def probability_vs_likelihood(family, params, data, vary, *, interval=None, valu
     if values is None:
         span = abs(fixed_value) * 0.5 if fixed_value != 0 else 3.0
         values = np.linspace(fixed_value - span, fixed_value + span, 301)
-        spec = cls._spec(vary)
+        spec = cls.spec(vary)
         values = values[spec.domain.contains(values)]
     values = np.asarray(values, dtype=float)
     ll_values = np.array([np.sum(cls(**{**params, vary: v}).logpdf(x)) for v in values])

@@ -1,13 +1,14 @@
-"""How parameters are estimated: the objective protocol, the shared optimizers, the loop."""
+"""How parameters are estimated: the objective and family protocols, the shared optimizers, the
+loop, maximum-likelihood and MAP fits, and their inference."""
 
 from . import inference, objective, optimizers, schedules, surface
+from .family import family_names, get_family, register_family
 from .gradcheck import check_gradient, check_objective, numerical_gradient, numerical_hessian
 from .inference import LRTResult, lrt
 from .map import MAPResult, fit_map, map_vs_mle
 from .minimize import History, IterationInfo, MinimizeResult, compare_optimizers, minimize
 from .mle import compare, fit
 from .objective import FunctionObjective, Objective, TransformedObjective
-from .registry import family_names, get_family, register_family
 from .result import FitResult, Summary
 from .surface import LikelihoodSurface, loglik_curve, loglik_surface, wilks_drop
 

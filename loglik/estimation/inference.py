@@ -29,9 +29,12 @@ from scipy import optimize, stats
 
 from .._validation import ConvergenceWarning, check_random_state, check_scalar
 from .data import FitData
+from .fitting import estimate
+from .likelihood import label_value, theta_from
 from .transforms import Identity, Log, Logit
 
 __all__ = [
+    "SCALES",
     "LRTResult",
     "bootstrap_estimates",
     "covariance",
@@ -41,7 +44,8 @@ __all__ = [
     "wald_interval",
 ]
 
-_SCALES = {"identity": Identity(), "log": Log(), "logit": Logit()}
+#: The transform of each Wald scale (``Domain.scale``, the labels' last entry).
+SCALES = {"identity": Identity(), "log": Log(), "logit": Logit()}
 
 
 def information_criteria(loglik: float, k: int, n: float) -> tuple[float, float, float]:
@@ -52,31 +56,22 @@ def information_criteria(loglik: float, k: int, n: float) -> tuple[float, float,
     return aic, aicc, k * np.log(n) - 2.0 * loglik
 
 
-def label_value(cls, theta, param, index) -> float:
-    """One scalar entry of the parameter tuple (0 for a category beyond the vector's end)."""
-    v = theta[cls.param_names.index(param)]
-    try:
-        return float(v[index]) if index else float(v)
-    except IndexError:
-        return 0.0
-
-
 def covariance(cls, data: FitData, theta: tuple, free: tuple, extra_information=None):
     """``(labels, cov, details)``: the asymptotic covariance over the free labels and what the
     diagnostics report about the information matrix (eigenvalues, positive definiteness).
 
     ``extra_information(names)`` adds to the information over ``names`` (a prior's curvature:
     the Laplace approximation of a posterior)."""
-    labels = cls._labels(theta, free)
-    given = None if extra_information else cls._covariance(data, theta, free)
+    labels = cls.labels(theta, free)
+    given = None if extra_information else cls.asymptotic_covariance(data, theta, free)
     if given is not None:
         return labels, np.atleast_2d(np.asarray(given, dtype=np.float64)), {}
-    boundary = set(cls._boundary(theta, free))
+    boundary = set(cls.on_boundary(theta, free))
     interior = tuple(n for n in free if n not in boundary)
     cov = np.zeros((len(free), len(free)))
     details = {}
     if interior:
-        info = np.atleast_2d(cls._information(data, theta, interior))
+        info = np.atleast_2d(cls.observed_information(data, theta, interior))
         if extra_information is not None:
             info = info + extra_information(interior)
         eig = np.linalg.eigvalsh(0.5 * (info + info.T))
@@ -97,7 +92,7 @@ def wald_interval(estimate, se, scale: str, level: float) -> tuple[float, float]
     z = stats.norm.ppf(0.5 + level / 2.0)
     if se == 0 or not np.isfinite(estimate):
         return estimate, estimate
-    t = _SCALES[scale]
+    t = SCALES[scale]
     eta = float(t.inverse(estimate))
     if not np.isfinite(eta):
         return estimate, estimate
@@ -107,23 +102,21 @@ def wald_interval(estimate, se, scale: str, level: float) -> tuple[float, float]
 
 def profile_interval(result, label: str, level: float) -> tuple[float, float]:
     r"""The profile-likelihood interval for one label (see the module doc)."""
-    from .mle import estimate, theta_from
-
     cls, data, theta, fixed = result.family_class, result.data, result.theta, result.fixed
-    _, param, index, scale = next(e for e in cls._labels(theta, result.free) if e[0] == label)
+    _, param, index, scale = next(e for e in cls.labels(theta, result.free) if e[0] == label)
     cutoff = stats.chi2.ppf(level, 1)
     best = result.loglik
-    t = _SCALES[scale]
+    t = SCALES[scale]
     hat = label_value(cls, theta, param, index)
 
     def profile(value):
-        if index or cls._spec(param).kind != "scalar":
-            return cls._profile_loglik(data, theta, fixed, label, value)
+        if index or cls.spec(param).kind != "scalar":
+            return cls.profile_loglik(data, theta, fixed, label, value)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             est = estimate(cls, data, {**fixed, param: value})
         return float(
-            cls._loglik_total(data, *theta_from(cls, {**est.values, **fixed, param: value}))
+            cls.loglik_total(data, *theta_from(cls, {**est.values, **fixed, param: value}))
         )
 
     def excess(eta):
@@ -172,12 +165,10 @@ def bootstrap_estimates(result, n_boot: int = 1000, random_state=None) -> pd.Dat
     Replicates on which the MLE does not exist (e.g. a zero-variance sample) are dropped and
     counted in ``frame.attrs["failed"]``.
     """
-    from .mle import estimate, theta_from
-
     n_boot = check_scalar(n_boot, "n_boot", low=2, integer=True)
     rng = check_random_state(random_state)
     cls, fixed = result.family_class, result.fixed
-    labels = cls._labels(result.theta, result.free)
+    labels = cls.labels(result.theta, result.free)
     size = result.n_obs if result.data.w is None else round(result.n)
     dist = result.dist
     rows, failed = [], 0

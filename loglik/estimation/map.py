@@ -37,160 +37,21 @@ from __future__ import annotations
 
 import warnings
 from functools import cached_property
-from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from .._validation import ConvergenceWarning, check_choice, check_scalar
-from . import inference
+from .._validation import ConvergenceWarning, check_choice
+from . import inference, prior_terms
 from .data import as_fit_data
-from .mle import (
-    Estimate,
-    _fit_with_optimizer,
-    check_fixed,
-    estimate,
-    fit,
-    free_of,
-    make_result,
-    newton_problem,
-    run_newton,
-)
-from .registry import get_family
-from .result import FitResult
+from .family import get_family
+from .fitting import Estimate, estimate, fit_with_optimizer, run_newton
+from .likelihood import check_fixed, free_of, newton_problem
+from .mle import fit
+from .prior_terms import check_prior, prior_penalty
+from .result import FitResult, check_level, interval_frame
 
-__all__ = ["Conjugate", "MAPResult", "PriorTerm", "fit_map", "map_vs_mle"]
-
-
-class Conjugate(NamedTuple):
-    """A closed-form posterior, as a family's ``_conjugate`` hook returns it: the exact
-    ``posterior`` distribution, its ``mode`` (the MAP, name -> value, in the family's
-    parameters), ``intervals(level)`` (label -> equal-tailed credible interval) and, for vector
-    parameters, the Laplace ``covariance`` over the labels."""
-
-    posterior: Any
-    mode: dict
-    intervals: Any
-    covariance: Any = None
-
-
-class PriorTerm(NamedTuple):
-    """A prior on one parameter, or a joint prior on several (``names`` in its own order)."""
-
-    names: tuple
-    dist: Any
-
-    @property
-    def key(self):
-        return self.names[0] if len(self.names) == 1 else self.names
-
-
-# --------------------------------------------------------------------------------------------
-# Priors: checks and the penalty they define
-# --------------------------------------------------------------------------------------------
-
-
-def check_prior(cls, prior, fixed: dict) -> list[PriorTerm]:
-    """Validate ``prior`` against the family; return its terms (see :func:`fit_map`)."""
-    if prior is None:
-        return []
-    if not isinstance(prior, dict):
-        raise ValueError(f"prior must be a dict {{parameter: distribution}}, got {prior!r}")
-    terms, seen = [], set()
-    for key, dist in prior.items():
-        names = (key,) if isinstance(key, str) else tuple(key)
-        for name in names:
-            if not isinstance(name, str) or name not in cls.param_names:
-                raise ValueError(
-                    f"prior for {name!r}, which {cls.name} does not have; its parameters: "
-                    f"{', '.join(cls.param_names)}"
-                )
-            if name in fixed or not cls._spec(name).estimable:
-                raise ValueError(f"{name} is fixed, not estimated: a prior on it has no effect")
-            if name in seen:
-                raise ValueError(f"two priors for {name!r}")
-            seen.add(name)
-        terms.append(PriorTerm(_prior_order(cls, names, dist), dist))
-    return terms
-
-
-def _prior_order(cls, names: tuple, dist) -> tuple:
-    """Check the prior's kind against the parameter(s); return the names in the prior's order."""
-    if not hasattr(dist, "logpdf") or not hasattr(dist, "dlogpdf"):
-        raise ValueError(
-            f"the prior for {', '.join(names)} must be a distribution (e.g. loglik.Normal(0, 10)),"
-            f" got {dist!r}"
-        )
-    kind = cls._spec(names[0]).kind
-    if len(names) > 1:
-        variables = getattr(dist, "variables", None)
-        if variables is None or set(variables) != set(names):
-            raise ValueError(
-                f"a joint prior on {names} needs a distribution over exactly those parameters "
-                f"(e.g. NormalInverseGamma for the normal's mu and sigma), got {dist!r}"
-            )
-        return tuple(variables)
-    if kind != "scalar":
-        if not getattr(dist, "multivariate", False):
-            raise ValueError(
-                f"{names[0]} is a {kind}: its prior must be a distribution over {kind}s "
-                f"(e.g. Dirichlet for probabilities), got {dist!r}"
-            )
-        return names
-    if getattr(dist, "multivariate", False) or getattr(dist, "discrete", False):
-        raise ValueError(
-            f"the prior for {names[0]} must be a continuous univariate distribution, got {dist!r}"
-        )
-    domain = cls._spec(names[0]).domain
-    low, high = dist.support_bounds()
-    if high <= domain.low or low >= domain.high:
-        raise ValueError(
-            f"the prior for {names[0]} ({dist!r}) puts no mass where {names[0]} can be "
-            f"({domain.text})"
-        )
-    return names
-
-
-def _penalty(cls, terms: list[PriorTerm], free: tuple):
-    r"""``R(theta) = -log prior`` with its gradient (one entry per free parameter) and Hessian
-    (scalar parameters; vector priors contribute their gradient only, for first-order
-    optimizers). Terms on parameters outside ``free`` are left out; parameters without a prior
-    are flat."""
-    pos = {name: cls.param_names.index(name) for name in free}
-    index = {name: i for i, name in enumerate(free)}
-    terms = [t for t in terms if all(n in index for n in t.names)]
-
-    def penalty(theta):
-        value = 0.0
-        grad = [np.zeros(np.shape(theta[pos[n]])) for n in free]
-        hess = np.zeros((len(free), len(free)))
-        for term in terms:
-            point = _point(theta, pos, term.names)
-            value -= float(term.dist.logpdf(point))
-            g = np.asarray(term.dist.dlogpdf(point), dtype=np.float64)
-            idx = [index[n] for n in term.names]
-            if len(idx) == 1:
-                grad[idx[0]] = grad[idx[0]] - g
-                if g.ndim == 0:
-                    hess[idx[0], idx[0]] -= float(term.dist.d2logpdf(point))
-            else:
-                for i, gi in zip(idx, g):
-                    grad[i] = grad[i] - gi
-                hess[np.ix_(idx, idx)] -= np.asarray(term.dist.d2logpdf(point))
-        return (value if np.isfinite(value) else np.inf), grad, hess
-
-    return penalty
-
-
-def _point(theta, pos, names):
-    if len(names) == 1:
-        return theta[pos[names[0]]]
-    return np.array([float(theta[pos[n]]) for n in names])
-
-
-def _log_prior(cls, terms, theta) -> float:
-    pos = {n: cls.param_names.index(n) for t in terms for n in t.names}
-    return float(sum(float(t.dist.logpdf(_point(theta, pos, t.names))) for t in terms))
+__all__ = ["MAPResult", "fit_map", "map_vs_mle"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -253,22 +114,23 @@ def fit_map(
     data = as_fit_data(x, weights)
     fixed = check_fixed(cls, fixed)
     terms = check_prior(cls, prior, fixed)
-    cls._check_data(data, fixed)
+    cls.check_data(data, fixed)
     if not cls.regular:
         raise ValueError(
             f"MAP estimation is not offered for the {cls.name} family: its likelihood is not "
             "regular (the support depends on the parameters)"
         )
     free = free_of(cls, fixed)
-    conjugate = cls._conjugate(data, fixed, {t.key: t.dist for t in terms}) if terms else None
+    conjugate = (
+        cls.conjugate_posterior(data, fixed, {t.key: t.dist for t in terms}) if terms else None
+    )
     if conjugate is not None and optimizer is None and start is None:
         est = Estimate(dict(conjugate.mode), "conjugate (closed form)", True, 0, "closed form")
         path, closed = None, conjugate
     else:
         est, path = _numeric_map(cls, data, fixed, terms, free, optimizer, start, options)
         closed = None
-    return make_result(
-        MAPResult,
+    return MAPResult.from_estimate(
         cls,
         data,
         fixed,
@@ -281,15 +143,15 @@ def fit_map(
 
 
 def _numeric_map(cls, data, fixed, terms, free, optimizer, start, options):
-    if any(cls._spec(n).kind != "scalar" for n in free) and optimizer is None:
+    if any(cls.spec(n).kind != "scalar" for n in free) and optimizer is None:
         raise ValueError(
             f"numeric MAP for {cls.name} needs a gradient-based optimizer (optimizer='lbfgs' or "
             "'adam'); the closed form covers its conjugate prior"
         )
-    penalty = _penalty(cls, terms, free)
+    penalty = prior_penalty(cls, terms, free)
     start = {**_map_start(cls, data, fixed, terms), **(start or {})}
     if optimizer is not None:
-        return _fit_with_optimizer(cls, data, fixed, optimizer, start, options, penalty)
+        return fit_with_optimizer(cls, data, fixed, optimizer, start, options, penalty)
     problem = newton_problem(cls, data, fixed, start, penalty)
     res = run_newton(problem, options)
     values = problem.expand(res.params)
@@ -310,7 +172,7 @@ def _map_start(cls, data, fixed, terms) -> dict:
     for term in terms:
         current = [values.get(n) for n in term.names]
         usable = all(v is not None for v in current) and not any(
-            _on_edge(cls._spec(n).domain, v) for n, v in zip(term.names, current)
+            _on_edge(cls.spec(n).domain, v) for n, v in zip(term.names, current)
         )
         point = current[0] if len(term.names) == 1 else np.array(current, dtype=float)
         if usable and np.isfinite(term.dist.logpdf(point)):
@@ -324,7 +186,7 @@ def _map_start(cls, data, fixed, terms) -> dict:
             values.update(zip(term.names, np.asarray(center, dtype=float)))
     missing = [n for n in free_of(cls, fixed) if n not in values]
     if missing:  # the family's start for the rest, given the values already chosen
-        values = {**cls._start(data, {**fixed, **values}), **values}
+        values = {**cls.start_values(data, {**fixed, **values}), **values}
     return values
 
 
@@ -373,7 +235,7 @@ class MAPResult(FitResult):
 
     @cached_property
     def log_prior(self) -> float:
-        return _log_prior(self.family_class, self._terms, self.theta)
+        return prior_terms.log_prior(self.family_class, self._terms, self.theta)
 
     @property
     def log_posterior(self) -> float:
@@ -384,10 +246,10 @@ class MAPResult(FitResult):
         """The Laplace approximation over the free labels."""
         cls = self.family_class
         if self._laplace_covariance is not None:
-            return cls._labels(self.theta, self.free), self._laplace_covariance, {}
+            return cls.labels(self.theta, self.free), self._laplace_covariance, {}
 
         def prior_curvature(names):  # the penalty's Hessian: minus the log-prior's
-            return _penalty(cls, self._terms, names)(self.theta)[2]
+            return prior_penalty(cls, self._terms, names)(self.theta)[2]
 
         return inference.covariance(cls, self.data, self.theta, self.free, prior_curvature)
 
@@ -395,36 +257,27 @@ class MAPResult(FitResult):
     def posterior(self):
         if self._conjugate is not None:
             return self._conjugate.posterior
-        from ..models.distributions import MultivariateNormal, Normal  # the Laplace normal
-
         labels, cov, _ = self._covariance
         mean = np.array(list(self.estimates.values()))
         try:
             if len(labels) == 1:
-                return Normal(mean[0], np.sqrt(cov[0, 0]))
-            return MultivariateNormal(mean, cov)
+                return get_family("normal")(mean[0], np.sqrt(cov[0, 0]))
+            return get_family("multivariate_normal")(mean, cov)
         except ValueError:
             return None  # a boundary estimate: no proper normal approximation
 
-    def _gradient_norm(self) -> float:
-        from .mle import LikelihoodObjective
-
-        cls = self.family_class
-        penalty = _penalty(cls, self._terms, self.free)
-        obj = LikelihoodObjective(cls, self.data, self.fixed, self.theta, penalty)
-        _, grads = obj.value_and_grad(obj.unconstrain(self.theta))
-        return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+    def _penalty(self):
+        """The negative log-prior, the MAP objective's penalty."""
+        return prior_penalty(self.family_class, self._terms, self.free)
 
     def conf_int(self, level=0.95, method="laplace"):
         """Credible intervals: ``"laplace"`` (from the Laplace standard errors, on the log or
         logit scale for constrained parameters) or ``"exact"`` (equal-tailed quantiles of the
         exact posterior; conjugate pairs only). A DataFrame indexed by label, ``lower`` and
         ``upper``."""
-        level = check_scalar(
-            level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
-        )
+        level = check_level(level)
         method = check_choice(method, "method", ("laplace", "exact"))
-        labels = self.family_class._labels(self.theta, self.free)
+        labels = self.family_class.labels(self.theta, self.free)
         if method == "exact":
             if self._conjugate is None:
                 raise ValueError(
@@ -434,14 +287,8 @@ class MAPResult(FitResult):
             found = self._conjugate.intervals(level)
             rows = [found[lab] for lab, *_ in labels]
         else:
-            se, est = self.se, self.estimates
-            rows = [
-                inference.wald_interval(est[lab], se[lab], scale, level)
-                for lab, _, _, scale in labels
-            ]
-        frame = pd.DataFrame(rows, columns=["lower", "upper"], dtype=np.float64)
-        frame.index = [lab for lab, *_ in labels]
-        return frame
+            rows = self._wald_rows(labels, level)
+        return interval_frame(labels, rows)
 
     def credible_int(self, level=0.95, method=None):
         """Credible intervals: exact where the prior is conjugate, Laplace otherwise (or as
@@ -457,7 +304,7 @@ class MAPResult(FitResult):
         method = method or ("exact" if self.exact else "laplace")
         out = super().summary(level, method)
         priors = {n: repr(t.dist) for t in self._terms for n in t.names}
-        param_of = {e[0]: e[1] for e in self.family_class._labels(self.theta, self.free)}
+        param_of = {e[0]: e[1] for e in self.family_class.labels(self.theta, self.free)}
         out.table["prior"] = [priors.get(param_of[lab], "flat") for lab in out.table.index]
         out.info["estimator"] = "maximum a posteriori"
         out.info["log_posterior"] = self.log_posterior

@@ -11,119 +11,47 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from .._validation import ConvergenceWarning, check_random_state, check_scalar
+from .convergence import (
+    History,
+    HistoryRecorder,
+    IterationInfo,
+    MinimizeResult,
+    StoppingRules,
+    budget_message,
+    warn_not_converged,
+)
 from .lbfgs import ScipySolver, run_scipy_solver
 from .objective import as_params, flatten, global_norm, unflatten
 from .optimizer_names import get_optimizer
 from .optimizers import Optimizer
 
-__all__ = ["History", "IterationInfo", "MinimizeResult", "compare_optimizers", "minimize"]
-
-
-@dataclass
-class History:
-    """What happened, one entry per iteration (full batch) or epoch (mini-batches).
-
-    Entry 0 is the starting point. ``value`` is the objective: exact in full batch, the mean of
-    the mini-batch values seen during the epoch otherwise (as scikit-learn's ``loss_curve_``);
-    ``grad_norm`` likewise (the norm of the mean mini-batch gradient). ``step_norm`` is the norm
-    of the parameter change, ``val_value`` the validation objective (NaN without one),
-    ``params`` the flattened parameters when ``record_params=True`` (else None), ``time`` seconds
-    since the start.
-    """
-
-    value: np.ndarray
-    grad_norm: np.ndarray
-    step_norm: np.ndarray
-    val_value: np.ndarray
-    time: np.ndarray
-    params: np.ndarray | None = None
-
-    def __len__(self):
-        return len(self.value)
-
-
-class IterationInfo:
-    """What a callback sees after each iteration/epoch; return True from the callback to stop."""
-
-    __slots__ = ("grad_norm", "iteration", "params", "val_value", "value")
-
-    def __init__(self, iteration, params, value, grad_norm, val_value):
-        self.iteration, self.params, self.value = iteration, params, value
-        self.grad_norm, self.val_value = grad_norm, val_value
-
-    def __repr__(self):
-        return (
-            f"IterationInfo(iteration={self.iteration}, value={self.value:.6g}, "
-            f"grad_norm={self.grad_norm:.3g})"
-        )
-
-
-@dataclass
-class MinimizeResult:
-    """The outcome of :func:`minimize`.
-
-    ``params`` has the structure that was passed in (an array, or a list of arrays); ``value`` and
-    ``grad_norm`` are at ``params`` (full-batch values, unless ``evaluate_ends=False``);
-    ``n_iter`` counts iterations (full batch) or epochs; ``converged`` is True when a convergence
-    criterion (gradient norm, relative change, early stopping) ended the run; ``message`` says
-    which. ``state`` is the optimizer's state after the last step (None for scipy solvers): pass
-    it as ``initial_state`` to continue the run (e.g. Adam's moments across ``partial_fit``
-    calls); with a restored best iterate it is still the state of the last step.
-    """
-
-    params: object
-    value: float
-    grad_norm: float
-    n_iter: int
-    converged: bool
-    message: str
-    history: History = field(repr=False)
-    optimizer: str = ""
-    best_iteration: int | None = None
-    state: object = field(default=None, repr=False)
-
-    @property
-    def x(self) -> np.ndarray:
-        """The parameters as one flat vector."""
-        p = self.params
-        return flatten(p) if isinstance(p, list) else np.ravel(p).copy()
+__all__ = [
+    "History",
+    "IterationInfo",
+    "MinimizeResult",
+    "compare_optimizers",
+    "minimize",
+]
 
 
 class _Tracker:
-    """Bookkeeping shared by the step loop and the scipy-driven loop: history, stopping tests,
-    validation and early stopping, callbacks, progress bar."""
+    """Bookkeeping shared by the step loop and the scipy-driven loop: history, stopping tests
+    (:class:`StoppingRules`), validation and early stopping, callbacks, progress bar."""
 
-    def __init__(
-        self,
-        *,
-        tol,
-        gtol,
-        n_iter_no_change,
-        validation,
-        patience,
-        restore_best,
-        callback,
-        record_params,
-        progress,
-        max_iter,
-    ):
-        self.tol, self.gtol, self.n_iter_no_change = tol, gtol, n_iter_no_change
-        self.validation, self.patience, self.restore_best = validation, patience, restore_best
-        self.callback, self.record_params = callback, record_params
-        self.values, self.grads, self.steps, self.vals, self.times = [], [], [], [], []
-        self.trace = [] if record_params else None
-        self.start = time.perf_counter()
+    def __init__(self, rules: StoppingRules, validation, patience, callback, record_params, bar):
+        self.rules = rules
+        self.gtol, self.tol = rules.gtol, rules.tol
+        self.validation, self.patience, self.callback = validation, patience, callback
+        self.recorder = HistoryRecorder(record_params)
         self.iteration = 0
-        self.stall = 0
         self.best = (np.inf, None, 0)  # validation value, flat params, iteration
         self.bad_epochs = 0
         self.stop_reason = None  # (converged, message)
-        self.bar = _progress_bar(max_iter) if progress else None
+        self.bar = bar
         self.exact_start = True  # False: entry 0 holds NaN (no full-batch evaluation)
 
     def _val(self, x, like):
@@ -132,77 +60,47 @@ class _Tracker:
     def record(self, x, like, f, gnorm, step_norm) -> bool:
         """Record one iteration at flat parameters ``x``; True when the run should stop."""
         val = self._val(x, like)
-        self.values.append(f)
-        self.grads.append(gnorm)
-        self.steps.append(step_norm)
-        self.vals.append(val)
-        self.times.append(time.perf_counter() - self.start)
-        if self.trace is not None:
-            self.trace.append(np.array(x, copy=True))
+        self.recorder.append(f, gnorm, step_norm, val, x)
         if self.bar is not None and self.iteration > 0:
             self.bar.update(1)
             self.bar.set_postfix(value=f"{f:.6g}", grad=f"{gnorm:.2g}")
-        if self.iteration == 0:
-            self.iteration += 1
-            self.best = (val, x.copy(), 0) if self.validation is not None else self.best
-            return self._initial_stop(f, gnorm)
         self.iteration += 1
-        return self._stop_tests(x, like, f, gnorm, val)
-
-    def _initial_stop(self, f, gnorm) -> bool:
-        if self.exact_start and not np.isfinite(f):
-            raise ValueError(f"the objective is not finite at the starting parameters (got {f})")
-        if gnorm <= self.gtol:
-            self.stop_reason = (True, "gradient norm below gtol at the start")
-            return True
-        return False
-
-    def _stop_tests(self, x, like, f, gnorm, val) -> bool:
-        n = self.iteration - 1
-        if not np.isfinite(f) or not np.isfinite(gnorm):
-            self.stop_reason = (False, f"diverged: the objective became {f} at iteration {n}")
-            return True
-        if self.callback is not None:
-            info = IterationInfo(n, unflatten(x, like), f, gnorm, val)
-            if self.callback(info):
-                self.stop_reason = (False, "stopped by callback")
-                return True
-        if gnorm <= self.gtol:
-            self.stop_reason = (True, "gradient norm below gtol")
-            return True
-        prev = self.values[-2]
-        if self.tol > 0 and abs(prev - f) <= self.tol * max(abs(prev), abs(f), 1.0):
-            self.stall += 1
-            if self.stall >= self.n_iter_no_change:
-                self.stop_reason = (True, "relative change of the objective below tol")
-                return True
+        if self.iteration == 1:
+            self.best = (val, x.copy(), 0) if self.validation is not None else self.best
+            self.stop_reason = self.rules.at_start(f, gnorm, self.exact_start)
         else:
-            self.stall = 0
-        if self.validation is not None:
-            if val < self.best[0]:
-                self.best, self.bad_epochs = (val, x.copy(), n), 0
-            else:
-                self.bad_epochs += 1
-                if self.patience is not None and self.bad_epochs >= self.patience:
-                    self.stop_reason = (
-                        True,
-                        f"early stopping: validation objective has not "
-                        f"improved for {self.patience} iterations",
-                    )
-                    return True
-        return False
+            self.stop_reason = self._stop_tests(x, like, f, gnorm, val)
+        return self.stop_reason is not None
+
+    def _stop_tests(self, x, like, f, gnorm, val):
+        n = self.iteration - 1
+        stop = self.rules.diverged(f, gnorm, n)
+        if stop is None and self.callback is not None:
+            if self.callback(IterationInfo(n, unflatten(x, like), f, gnorm, val)):
+                stop = (False, "stopped by callback")
+        if stop is None:
+            stop = self.rules.converged(self.recorder.values[-2], f, gnorm)
+        if stop is None and self.validation is not None:
+            stop = self._early_stopping(x, val, n)
+        return stop
+
+    def _early_stopping(self, x, val, n):
+        if val < self.best[0]:
+            self.best, self.bad_epochs = (val, x.copy(), n), 0
+            return None
+        self.bad_epochs += 1
+        if self.patience is not None and self.bad_epochs >= self.patience:
+            return (
+                True,
+                f"early stopping: validation objective has not improved for {self.patience} "
+                "iterations",
+            )
+        return None
 
     def history(self) -> History:
         if self.bar is not None:
             self.bar.close()
-        return History(
-            value=np.asarray(self.values, dtype=np.float64),
-            grad_norm=np.asarray(self.grads, dtype=np.float64),
-            step_norm=np.asarray(self.steps, dtype=np.float64),
-            val_value=np.asarray(self.vals, dtype=np.float64),
-            time=np.asarray(self.times, dtype=np.float64),
-            params=None if self.trace is None else np.asarray(self.trace),
-        )
+        return self.recorder.history()
 
 
 def _evaluate(objective, params) -> float:
@@ -304,31 +202,15 @@ def minimize(
     if patience is not None:
         patience = check_scalar(patience, "patience", low=1, integer=True)
     n = getattr(objective, "n_samples", None)
-    if batch_size is not None:
-        batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
-        if n is None:
-            raise ValueError("batch_size needs an objective with n_samples (rows to batch)")
-        if batch_size >= n:
-            batch_size = None
-    if batch_size is not None and opt.full_batch:
-        raise ValueError(f"optimizer {opt.name!r} needs the full batch; set batch_size=None")
+    batch_size = _check_batch_size(batch_size, n, opt)
     if n_iter_no_change is None:
         n_iter_no_change = 1 if batch_size is None else 10
     n_iter_no_change = check_scalar(n_iter_no_change, "n_iter_no_change", low=1, integer=True)
     if initial_state is not None and isinstance(opt, ScipySolver):
         raise ValueError(f"initial_state applies to step optimizers, not {opt.name!r}")
-    tracker = _Tracker(
-        tol=tol,
-        gtol=gtol,
-        n_iter_no_change=n_iter_no_change,
-        validation=validation,
-        patience=patience,
-        restore_best=restore_best,
-        callback=callback,
-        record_params=record_params,
-        progress=progress,
-        max_iter=max_iter,
-    )
+    rules = StoppingRules(tol, gtol, n_iter_no_change)
+    bar = _progress_bar(max_iter) if progress else None
+    tracker = _Tracker(rules, validation, patience, callback, record_params, bar)
     scipy_message, at_x, state = None, None, None
     if isinstance(opt, ScipySolver):
         x, n_iter, scipy_message, at_x = _run_scipy(opt, objective, start, like, tracker, max_iter)
@@ -349,6 +231,20 @@ def minimize(
     return result
 
 
+def _check_batch_size(batch_size, n, opt):
+    """``batch_size`` checked against the objective's ``n`` rows; None for the full batch."""
+    if batch_size is None:
+        return None
+    batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
+    if n is None:
+        raise ValueError("batch_size needs an objective with n_samples (rows to batch)")
+    if batch_size >= n:
+        return None
+    if opt.full_batch:
+        raise ValueError(f"optimizer {opt.name!r} needs the full batch; set batch_size=None")
+    return batch_size
+
+
 def _finish(
     objective, params, like, x, n_iter, tracker, opt, restore_best, warn, scipy_message, at_x
 ):
@@ -363,8 +259,7 @@ def _finish(
                 at_x = (history.value[best_iteration], history.grad_norm[best_iteration])
                 at_x = at_x if np.isfinite(at_x[0]) else None
     if tracker.stop_reason is None:
-        converged = False
-        message = scipy_message or f"maximum number of iterations ({n_iter}) reached"
+        converged, message = False, scipy_message or budget_message(n_iter)
     else:
         converged, message = tracker.stop_reason
     final = unflatten(x, like)
@@ -373,9 +268,7 @@ def _finish(
         at_x = (value, global_norm(grads))
     value, gnorm = at_x
     if not converged and warn and message != "stopped by callback":
-        warnings.warn(
-            f"{opt.name}: {message} (gradient norm {gnorm:.3g})", ConvergenceWarning, stacklevel=3
-        )
+        warn_not_converged(opt.name, message, gnorm, stacklevel=3)
     out = final[0].copy() if not isinstance(params, list | tuple) else [p.copy() for p in final]
     return MinimizeResult(
         out, float(value), gnorm, n_iter, converged, message, history, opt.name, best_iteration

@@ -3,21 +3,38 @@ r"""Newton's method: the one direction-plus-line-search step every Newton-type s
 :func:`newton_step` computes :math:`d = -H^{-1}g` (or a descent direction in the metric of
 :math:`|H|` where :math:`H` is not positive definite) and scales it by :func:`backtracking`, the
 Armijo line search. The shared optimizer :func:`newton` wraps it for :func:`loglik.minimize`;
-proximal Newton (penalised GLMs) calls :func:`backtracking` on its own model's direction.
+:func:`solve_newton` runs the same steps on a small smooth problem without the general loop's
+bookkeeping (and with its stopping rules, :mod:`loglik.estimation.convergence`); proximal Newton
+(penalised GLMs) calls :func:`backtracking` on its own model's direction.
 """
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 from scipy import linalg
 
 from .._validation import check_scalar
-from .objective import flatten, unflatten
+from .convergence import (
+    HistoryRecorder,
+    MinimizeResult,
+    StoppingRules,
+    budget_message,
+    warn_not_converged,
+)
+from .objective import SmoothObjective, flatten, unflatten
 from .optimizers import Optimizer
 
-__all__ = ["NewtonState", "backtracking", "newton", "newton_direction", "newton_step"]
+__all__ = [
+    "NewtonState",
+    "backtracking",
+    "newton",
+    "newton_direction",
+    "newton_step",
+    "solve_newton",
+]
 
 
 class NewtonState(NamedTuple):
@@ -177,3 +194,47 @@ def _modified_direction(H, g):
     if size.max(initial=0.0) == 0.0:
         return -g
     return -V @ ((V.T @ g) / np.maximum(size, floor))
+
+
+def solve_newton(
+    objective: SmoothObjective, start, *, max_iter: int, gtol: float, tol: float
+) -> MinimizeResult:
+    r"""``minimize(objective, start, "newton", max_iter=, gtol=, tol=)`` for a
+    :class:`~loglik.estimation.objective.SmoothObjective`: the same steps (:func:`newton_step`),
+    stopping rules, messages, warning and :class:`~loglik.estimation.convergence.History`
+    (all from :mod:`loglik.estimation.convergence`, which :func:`loglik.minimize` uses too),
+    without the general loop's bookkeeping (mini-batches, validation, callbacks, parameter
+    blocks), which costs more than the O(1) steps of a problem reduced to sufficient statistics
+    or to a profile. One parameter (a profile) iterates on plain floats."""
+    recorder = HistoryRecorder()
+    rules = StoppingRules(tol, gtol)
+    x = float(start[0]) if len(start) == 1 else np.array([float(u) for u in start])
+    f, g, H = objective.evaluate(x)
+    gnorm = _norm(g)
+    recorder.append(f, gnorm, 0.0)
+    stop = rules.at_start(f, gnorm)
+    n_iter = n_modified = n_failed = 0
+    alpha = 1.0
+    while stop is None:
+        if n_iter == max_iter:
+            stop = (False, budget_message(max_iter))
+            break
+        step, alpha, modified = newton_step(g, H, f, lambda z: objective.evaluate(z)[0], x)
+        n_iter, n_modified, n_failed = n_iter + 1, n_modified + modified, n_failed + (alpha == 0)
+        x, previous = x + step, f
+        f, g, H = objective.evaluate(x)
+        gnorm = _norm(g)
+        recorder.append(f, gnorm, _norm(step))
+        stop = rules.diverged(f, gnorm, n_iter) or rules.converged(previous, f, gnorm)
+    converged, message = stop
+    if not converged:
+        warn_not_converged("newton", message, gnorm, stacklevel=3)
+    params = [np.array(v) for v in np.atleast_1d(x).tolist()]
+    state = NewtonState(n_iter, n_modified, alpha, n_failed)
+    return MinimizeResult(
+        params, f, gnorm, n_iter, converged, message, recorder.history(), "newton", None, state
+    )
+
+
+def _norm(v) -> float:
+    return abs(v) if isinstance(v, float) else math.sqrt(float(np.dot(v, v)))

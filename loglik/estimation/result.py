@@ -7,14 +7,30 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._validation import check_choice, check_scalar
 from . import inference
+from .likelihood import LikelihoodObjective, free_of, label_value, theta_from
+from .objective import global_norm
+from .surface import loglik_curve, loglik_surface
 
-__all__ = ["FitResult", "Summary"]
+__all__ = ["FitResult", "Summary", "check_level", "interval_frame"]
 
 CI_METHODS = ("wald", "profile", "bootstrap", "exact")
+
+
+def check_level(level) -> float:
+    """An interval's coverage, checked to lie in (0, 1)."""
+    return check_scalar(
+        level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+    )
+
+
+def interval_frame(labels, rows) -> pd.DataFrame:
+    """Intervals as a DataFrame indexed by label, columns ``lower`` and ``upper``."""
+    frame = pd.DataFrame(rows, columns=["lower", "upper"], dtype=np.float64)
+    frame.index = [lab for lab, *_ in labels]
+    return frame
 
 
 class FitResult:
@@ -87,6 +103,31 @@ class FitResult:
         self.path = path
         self._boot = {}
 
+    @classmethod
+    def from_estimate(cls, family_class, data, fixed: dict, est, path=None, **extra):
+        """The result for the estimated values ``est`` (an
+        :class:`~loglik.estimation.fitting.Estimate`), its log-likelihood computed unless the
+        estimator already knows it; ``extra`` goes to the constructor."""
+        theta = theta_from(family_class, {**est.values, **fixed})
+        loglik = est.loglik
+        if loglik is None:
+            loglik = family_class.loglik_total(data, *theta)
+        return cls(
+            family_class,
+            data,
+            theta,
+            fixed,
+            free_of(family_class, fixed) if fixed else family_class.estimable_names,
+            float(loglik),
+            method=est.method,
+            converged=est.converged,
+            n_iter=est.n_iter,
+            message=est.message,
+            optimizer_result=est.result,
+            path=path,
+            **extra,
+        )
+
     # ---- what was fitted -------------------------------------------------------------------
 
     @property
@@ -111,11 +152,11 @@ class FitResult:
     @cached_property
     def labels(self) -> list[str]:
         """The names of the free scalar quantities, in the order of ``cov``."""
-        return [entry[0] for entry in self.family_class._labels(self.theta, self.free)]
+        return [entry[0] for entry in self.family_class.labels(self.theta, self.free)]
 
     @property
     def k(self) -> int:
-        return self.family_class._n_free(self.theta, self.free)
+        return self.family_class.n_free(self.theta, self.free)
 
     @cached_property
     def dist(self):
@@ -170,8 +211,8 @@ class FitResult:
         """Label -> estimate for every free scalar quantity."""
         cls = self.family_class
         return {
-            label: inference.label_value(cls, self.theta, param, index)
-            for label, param, index, _ in cls._labels(self.theta, self.free)
+            label: label_value(cls, self.theta, param, index)
+            for label, param, index, _ in cls.labels(self.theta, self.free)
         }
 
     def conf_int(self, level=0.95, method="wald", *, n_boot=1000, random_state=None):
@@ -194,9 +235,7 @@ class FitResult:
         pandas.DataFrame
             Indexed by label, columns ``lower`` and ``upper``.
         """
-        level = check_scalar(
-            level, "level", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
-        )
+        level = check_level(level)
         method = check_choice(method, "method", CI_METHODS)
         cls = self.family_class
         if method in ("wald", "profile") and not cls.regular:
@@ -204,13 +243,9 @@ class FitResult:
                 f"the {cls.name} family is not regular (its support depends on the parameters):"
                 " Wald and profile intervals do not apply; use method='exact' or 'bootstrap'"
             )
-        labels = cls._labels(self.theta, self.free)
+        labels = cls.labels(self.theta, self.free)
         if method == "wald":
-            se, est = self.se, self.estimates
-            rows = [
-                inference.wald_interval(est[lab], se[lab], scale, level)
-                for lab, _, _, scale in labels
-            ]
+            rows = self._wald_rows(labels, level)
         elif method == "profile":
             rows = [inference.profile_interval(self, lab, level) for lab, *_ in labels]
         elif method == "bootstrap":
@@ -218,16 +253,21 @@ class FitResult:
             a = 1.0 - level
             rows = [tuple(np.quantile(boot[lab], [a / 2, 1 - a / 2])) for lab, *_ in labels]
         else:
-            exact = cls._exact_conf_int
-            if exact is None:
+            found = cls.exact_conf_int(self.data, self.theta, self.free, level)
+            if found is None:
                 raise ValueError(
                     f"{cls.name} has no exact intervals; use 'wald', 'profile' or 'bootstrap'"
                 )
-            found = exact(self.data, self.theta, self.free, level)
             rows = [found[lab] for lab, *_ in labels]
-        frame = pd.DataFrame(rows, columns=["lower", "upper"], dtype=np.float64)
-        frame.index = [lab for lab, *_ in labels]
-        return frame
+        return interval_frame(labels, rows)
+
+    def _wald_rows(self, labels, level):
+        """Wald intervals from ``se`` on each label's scale (see
+        :func:`~loglik.estimation.inference.wald_interval`)."""
+        se, est = self.se, self.estimates
+        return [
+            inference.wald_interval(est[lab], se[lab], scale, level) for lab, _, _, scale in labels
+        ]
 
     def bootstrap(self, n_boot=1000, random_state=None) -> pd.DataFrame:
         """Parametric-bootstrap replicates of the estimates (one row each; cached for an int
@@ -247,8 +287,8 @@ class FitResult:
     def diagnostics(self) -> dict:
         cls = self.family_class
         _, _, details = self._covariance
-        boundary = cls._boundary(self.theta, self.free)
-        notes = list(cls._notes(self.theta, self.free))
+        boundary = cls.on_boundary(self.theta, self.free)
+        notes = list(cls.fit_notes(self.theta, self.free))
         grad = np.nan
         if not cls.regular:
             notes.append(
@@ -281,11 +321,16 @@ class FitResult:
         }
 
     def _gradient_norm(self) -> float:
-        from .mle import LikelihoodObjective
-
-        obj = LikelihoodObjective(self.family_class, self.data, self.fixed, self.theta)
+        """The gradient norm of the fitted objective at the estimate, unconstrained scale."""
+        cls = self.family_class
+        obj = LikelihoodObjective(cls, self.data, self.fixed, self.theta, self._penalty())
         _, grads = obj.value_and_grad(obj.unconstrain(self.theta))
-        return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+        return global_norm(grads)
+
+    def _penalty(self):
+        """What the fitted objective adds to the mean NLL (``penalty(theta) -> (R, grad,
+        hess)``); None for maximum likelihood."""
+        return None
 
     # ---- reports ---------------------------------------------------------------------------
 
@@ -302,7 +347,7 @@ class FitResult:
         table[f"lower {level:.0%}"] = ci["lower"]
         table[f"upper {level:.0%}"] = ci["upper"]
         if usual:
-            found = self.family_class._usual(self.data, self.theta, self.free)
+            found = self.family_class.usual_estimates(self.data, self.theta, self.free)
             table["usual"] = [found.get(lab, est[lab]) for lab in table.index]
         info = pd.Series(
             {
@@ -338,14 +383,10 @@ class FitResult:
 
     def loglik_curve(self, param, values=None, **options):
         """:func:`loglik.estimation.surface.loglik_curve` for this fit."""
-        from .surface import loglik_curve
-
         return loglik_curve(self, param, values, **options)
 
     def loglik_surface(self, params, values=None, **options):
         """:func:`loglik.estimation.surface.loglik_surface` for this fit."""
-        from .surface import loglik_surface
-
         return loglik_surface(self, params, values, **options)
 
     def lrt(self, restricted):
@@ -388,9 +429,3 @@ class Summary:
 
     def _repr_html_(self):
         return f"<pre>{self!s}</pre>"
-
-
-def chi2_cut(level: float, dim: int = 1) -> float:
-    r"""The drop in log-likelihood that bounds a Wilks confidence region:
-    :math:`\chi^2_{\text{dim}}(\text{level})/2`."""
-    return float(stats.chi2.ppf(level, dim) / 2.0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from .._validation import check_scalar
 
@@ -30,49 +31,60 @@ def _positive(value, name):
     return check_scalar(value, name, low=0.0, low_inclusive=False)
 
 
+_POSITIVE = {"low": 0.0, "low_inclusive": False}
+_STEPS = {"low": 1, "integer": True}
+_FRACTION = {"low": 0.0, "high": 1.0, "low_inclusive": False}
+
+
 @dataclass(frozen=True)
-class constant:
+class _Checked:
+    """A frozen dataclass whose fields named in ``_bounds`` (name -> ``check_scalar`` bounds)
+    are checked, in that order, when it is built."""
+
+    _bounds: ClassVar[dict] = {}
+
+    def __post_init__(self):
+        for name, bounds in self._bounds.items():
+            check_scalar(getattr(self, name), name, **bounds)
+
+
+@dataclass(frozen=True)
+class constant(_Checked):
     r""":math:`\eta_t = \eta`."""
 
     learning_rate: float
-
-    def __post_init__(self):
-        _positive(self.learning_rate, "learning_rate")
+    _bounds: ClassVar[dict] = {"learning_rate": _POSITIVE}
 
     def __call__(self, t: int) -> float:
         return self.learning_rate
 
 
 @dataclass(frozen=True)
-class step_decay:
+class step_decay(_Checked):
     r""":math:`\eta_t = \eta\,\gamma^{\lfloor t / s \rfloor}` (times ``gamma`` every s steps)."""
 
     learning_rate: float
     step_size: int
     gamma: float = 0.1
-
-    def __post_init__(self):
-        _positive(self.learning_rate, "learning_rate")
-        check_scalar(self.step_size, "step_size", low=1, integer=True)
-        check_scalar(self.gamma, "gamma", low=0.0, high=1.0, low_inclusive=False)
+    _bounds: ClassVar[dict] = {"learning_rate": _POSITIVE, "step_size": _STEPS, "gamma": _FRACTION}
 
     def __call__(self, t: int) -> float:
         return self.learning_rate * self.gamma ** (t // self.step_size)
 
 
 @dataclass(frozen=True)
-class exponential_decay:
+class exponential_decay(_Checked):
     r""":math:`\eta_t = \eta\,r^{t/s}` (``staircase``: :math:`r^{\lfloor t/s\rfloor}`)."""
 
     learning_rate: float
     decay_rate: float
     decay_steps: int = 1
     staircase: bool = False
-
-    def __post_init__(self):
-        _positive(self.learning_rate, "learning_rate")
-        check_scalar(self.decay_rate, "decay_rate", low=0.0, high=1.0, low_inclusive=False)
-        check_scalar(self.decay_steps, "decay_steps", low=1, integer=True)
+    _bounds: ClassVar[dict] = {
+        "learning_rate": _POSITIVE,
+        "decay_rate": _FRACTION,
+        "decay_steps": _STEPS,
+    }
 
     def __call__(self, t: int) -> float:
         p = t // self.decay_steps if self.staircase else t / self.decay_steps
@@ -80,34 +92,34 @@ class exponential_decay:
 
 
 @dataclass(frozen=True)
-class inverse_time_decay:
+class inverse_time_decay(_Checked):
     r""":math:`\eta_t = \eta / (1 + k\,t/s)` (the Robbins–Monro :math:`1/t` rate when k = s = 1)."""
 
     learning_rate: float
     decay_rate: float
     decay_steps: int = 1
-
-    def __post_init__(self):
-        _positive(self.learning_rate, "learning_rate")
-        check_scalar(self.decay_rate, "decay_rate", low=0.0)
-        check_scalar(self.decay_steps, "decay_steps", low=1, integer=True)
+    _bounds: ClassVar[dict] = {
+        "learning_rate": _POSITIVE,
+        "decay_rate": {"low": 0.0},
+        "decay_steps": _STEPS,
+    }
 
     def __call__(self, t: int) -> float:
         return self.learning_rate / (1.0 + self.decay_rate * t / self.decay_steps)
 
 
 @dataclass(frozen=True)
-class cosine_decay:
+class cosine_decay(_Checked):
     r""":math:`\eta_t = \eta\,[\alpha + (1-\alpha)\tfrac12(1 + \cos(\pi \min(t, T)/T))]`."""
 
     learning_rate: float
     decay_steps: int
     alpha: float = 0.0
-
-    def __post_init__(self):
-        _positive(self.learning_rate, "learning_rate")
-        check_scalar(self.decay_steps, "decay_steps", low=1, integer=True)
-        check_scalar(self.alpha, "alpha", low=0.0, high=1.0)
+    _bounds: ClassVar[dict] = {
+        "learning_rate": _POSITIVE,
+        "decay_steps": _STEPS,
+        "alpha": {"low": 0.0, "high": 1.0},
+    }
 
     def __call__(self, t: int) -> float:
         frac = min(t, self.decay_steps) / self.decay_steps
@@ -117,7 +129,7 @@ class cosine_decay:
 
 
 @dataclass(frozen=True)
-class warmup:
+class warmup(_Checked):
     r"""Linear warm-up from ``init_value`` over ``warmup_steps``, then ``schedule(t - W)``.
 
     :math:`\eta_t = \eta_0 + (\eta_{\mathrm{after}}(0) - \eta_0)\,t / W` for :math:`t < W`.
@@ -127,11 +139,11 @@ class warmup:
     schedule: float | Schedule
     warmup_steps: int
     init_value: float = 0.0
+    _bounds: ClassVar[dict] = {"warmup_steps": _STEPS, "init_value": {"low": 0.0}}
 
     def __post_init__(self):
         object.__setattr__(self, "schedule", as_schedule(self.schedule))
-        check_scalar(self.warmup_steps, "warmup_steps", low=1, integer=True)
-        check_scalar(self.init_value, "init_value", low=0.0)
+        super().__post_init__()
 
     def __call__(self, t: int) -> float:
         if t < self.warmup_steps:

@@ -24,6 +24,9 @@ import pandas as pd
 from scipy import stats
 
 from .._validation import ConvergenceWarning, check_scalar
+from .fitting import estimate
+from .inference import SCALES
+from .likelihood import theta_from
 
 __all__ = ["LikelihoodSurface", "default_values", "loglik_curve", "loglik_surface", "wilks_drop"]
 
@@ -36,7 +39,7 @@ def wilks_drop(level: float = 0.95, dim: int = 1) -> float:
 
 
 def _label_entry(result, label):
-    for entry in result.family_class._labels(result.theta, result.free):
+    for entry in result.family_class.labels(result.theta, result.free):
         if entry[0] == label:
             return entry
     raise ValueError(
@@ -50,11 +53,9 @@ def default_values(result, label: str, n_points: int = 101, span: float = 4.0) -
     the label's unconstrained scale (log for positive parameters, logit for probabilities), so
     the grid stays inside the domain; :math:`\pm 50\%` (or :math:`\pm 1`) when the standard
     error is 0 (a boundary estimate)."""
-    from .inference import _SCALES
-
     n_points = check_scalar(n_points, "n_points", low=2, integer=True)
     _, _, _, scale = _label_entry(result, label)
-    t = _SCALES[scale]
+    t = SCALES[scale]
     hat = result.estimates[label]
     se = result.se[label]
     with np.errstate(divide="ignore"):
@@ -78,7 +79,7 @@ def _check_values(result, label, values, n_points, span):
         raise ValueError(f"values for {label!r} must be a non-empty array of finite numbers")
     _, param, _index, _ = _label_entry(result, label)
     cls = result.family_class
-    spec = cls._spec(param)
+    spec = cls.spec(param)
     if spec.kind == "scalar" and not np.all(spec.domain.contains(values)):
         bad = values[~spec.domain.contains(values)][0]
         raise ValueError(f"values for {label!r} must be {spec.domain.text}, got {bad!r}")
@@ -91,12 +92,12 @@ def _slice(result, assignments: dict) -> np.ndarray:
     cls = result.family_class
     entries = [_label_entry(result, label) for label in assignments]
     shape = next(iter(assignments.values())).shape
-    if all(cls._spec(param).kind == "scalar" for _, param, _, _ in entries):
+    if all(cls.spec(param).kind == "scalar" for _, param, _, _ in entries):
         theta = list(result.theta)
         for (_, param, _, _), grid in zip(entries, assignments.values()):
             theta[cls.param_names.index(param)] = grid
         try:
-            return np.broadcast_to(cls._loglik_total(result.data, *theta), shape).copy()
+            return np.broadcast_to(cls.loglik_total(result.data, *theta), shape).copy()
         except (ValueError, TypeError):
             pass  # a family whose totals do not broadcast: one point at a time below
     out = np.empty(shape)
@@ -111,8 +112,8 @@ def _slice(result, assignments: dict) -> np.ndarray:
             else:
                 theta[p] = np.asarray(grid[idx])
         try:
-            checked = cls._check_params(dict(zip(cls.param_names, theta)), "")
-            out[idx] = cls._loglik_total(result.data, *checked)
+            checked = cls.check_params(dict(zip(cls.param_names, theta)), "")
+            out[idx] = cls.loglik_total(result.data, *checked)
         except ValueError:
             out[idx] = -np.inf  # outside the parameter space (e.g. a non-positive-definite cov)
     return out
@@ -120,21 +121,19 @@ def _slice(result, assignments: dict) -> np.ndarray:
 
 def _profile_point(result, setting: dict):
     """``(loglik, values of the other free labels)`` maximising over all but ``setting``."""
-    from .mle import estimate, theta_from
-
     cls, fixed = result.family_class, result.fixed
     entries = [_label_entry(result, label) for label in setting]
-    if any(index or cls._spec(param).kind != "scalar" for _, param, index, _ in entries):
+    if any(index or cls.spec(param).kind != "scalar" for _, param, index, _ in entries):
         if len(setting) != 1:
             raise ValueError("2-D profiles need scalar parameters")
         ((label, value),) = setting.items()
-        return cls._profile_loglik(result.data, result.theta, fixed, label, value), {}
+        return cls.profile_loglik(result.data, result.theta, fixed, label, value), {}
     held = {param: float(value) for (_, param, _, _), value in zip(entries, setting.values())}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         est = estimate(cls, result.data, {**fixed, **held})
     theta = theta_from(cls, {**est.values, **fixed, **held})
-    return float(cls._loglik_total(result.data, *theta)), {
+    return float(cls.loglik_total(result.data, *theta)), {
         k: v for k, v in est.values.items() if np.ndim(v) == 0
     }
 

@@ -103,17 +103,8 @@ class Log(ElementwiseTransform):
     r""":math:`\theta = e^u`, :math:`u = \log\theta` (a scale, a rate: :math:`\theta > 0`)."""
 
     name = "log"
-
-    def forward(self, u):
-        return np.exp(u)
-
-    def inverse(self, theta):
-        return np.log(theta)
-
-    def derivative(self, u):
-        return np.exp(u)
-
-    second_derivative = derivative
+    forward = derivative = second_derivative = staticmethod(np.exp)
+    inverse = staticmethod(np.log)
 
     def scalar(self, v: float) -> tuple[float, float, float]:
         e = math.exp(v)
@@ -147,12 +138,8 @@ class Logit(ElementwiseTransform):
     r""":math:`\theta = 1/(1 + e^{-u})`, :math:`u = \log(\theta/(1-\theta))` (a probability)."""
 
     name = "logit"
-
-    def forward(self, u):
-        return special.expit(u)
-
-    def inverse(self, theta):
-        return special.logit(theta)
+    forward = staticmethod(special.expit)
+    inverse = staticmethod(special.logit)
 
     def derivative(self, u):
         s = special.expit(u)

@@ -8,7 +8,7 @@ from scipy import optimize, stats
 
 import loglik as ll
 
-RNG = np.random.default_rng(7)
+RNG = np.random.default_rng(7)  # module data only: tests draw from their own seeds (xdist order)
 GAMMA = RNG.gamma(2.0, 3.0, 500)
 WEIBULL = 2.0 * RNG.weibull(1.5, 300)
 NORMAL = RNG.normal(1.0, 2.0, 200)
@@ -36,7 +36,7 @@ def _statsmodels_fit(x, logpdf, start):
         ("weibull", WEIBULL, lambda x, p: stats.weibull_min.logpdf(x, p[0], scale=p[1])),
         (
             "student_t",
-            RNG.standard_t(4.0, 400) * 2 + 1,
+            np.random.default_rng(100).standard_t(4.0, 400) * 2 + 1,
             lambda x, p: stats.t.logpdf(x, p[0], p[1], p[2]),
         ),
         ("logistic", NORMAL, lambda x, p: stats.logistic.logpdf(x, p[0], p[1])),
@@ -57,9 +57,9 @@ def test_standard_errors_in_closed_form():
     s = res.params["sigma"]
     assert res.se["mu"] == pytest.approx(s / np.sqrt(n), rel=1e-12)
     assert res.se["sigma"] == pytest.approx(s / np.sqrt(2 * n), rel=1e-12)
-    counts = RNG.poisson(3.0, 300).astype(float)
+    counts = np.random.default_rng(101).poisson(3.0, 300).astype(float)
     assert ll.fit(counts, "poisson").se["rate"] == pytest.approx(np.sqrt(counts.mean() / 300))
-    b = (RNG.random(300) < 0.3).astype(float)
+    b = (np.random.default_rng(102).random(300) < 0.3).astype(float)
     p = b.mean()
     assert ll.fit(b, "bernoulli").se["p"] == pytest.approx(np.sqrt(p * (1 - p) / 300))
     e = ll.fit(GAMMA, "exponential")
@@ -78,7 +78,7 @@ def test_standard_errors_in_closed_form():
 
 
 def test_multivariate_normal_covariance_of_the_estimates():
-    x = RNG.normal(size=(400, 2)) @ [[1.0, 0.3], [0.0, 0.8]]
+    x = np.random.default_rng(103).normal(size=(400, 2)) @ [[1.0, 0.3], [0.0, 0.8]]
     res = ll.fit(x, "multivariate_normal")
     S = res.params["cov"]
     np.testing.assert_allclose(res.cov.iloc[:2, :2], S / 400, rtol=1e-10)
@@ -95,7 +95,7 @@ def test_wald_intervals_are_built_on_the_unconstrained_scale():
     assert ci.loc["mu"].tolist() == pytest.approx([mu - z * res.se["mu"], mu + z * res.se["mu"]])
     f = np.exp(z * res.se["sigma"] / s)
     assert ci.loc["sigma"].tolist() == pytest.approx([s / f, s * f])
-    b = ll.fit((RNG.random(40) < 0.1).astype(float), "bernoulli")
+    b = ll.fit((np.random.default_rng(104).random(40) < 0.1).astype(float), "bernoulli")
     lo, hi = b.conf_int().loc["p"]
     assert 0 < lo < b.params["p"] < hi < 1
     assert list(ci.columns) == ["lower", "upper"]
@@ -153,7 +153,7 @@ def test_profile_intervals_for_vector_entries_and_boundaries():
     # p_0's profile is a binomial likelihood: 30 of 100
     expected = ll.fit(np.r_[np.ones(30), np.zeros(70)], "bernoulli").conf_int(method="profile")
     np.testing.assert_allclose(ci.loc["probs[0]"], expected.loc["p"], rtol=1e-8)
-    x = RNG.normal(size=(100, 2))
+    x = np.random.default_rng(105).normal(size=(100, 2))
     mvn = ll.fit(x, "multivariate_normal")
     np.testing.assert_allclose(
         mvn.conf_int().loc["mean[1]"], ll.fit(x[:, 1], "normal").conf_int().loc["mu"], rtol=1e-10
@@ -170,7 +170,9 @@ def test_profile_intervals_for_vector_entries_and_boundaries():
 
 
 def test_profile_of_a_mean_vector_entry_is_closed_form():
-    x = RNG.normal(size=(80, 3)) @ RNG.normal(size=(3, 3))
+    x = np.random.default_rng(106).normal(size=(80, 3)) @ np.random.default_rng(107).normal(
+        size=(3, 3)
+    )
     res = ll.fit(x, "multivariate_normal")
     S = res.params["cov"]
     n, c = 80, stats.chi2.ppf(0.95, 1)

@@ -14,7 +14,7 @@ import pytest
 
 import loglik as ll
 from loglik.estimation.data import as_fit_data
-from loglik.estimation.mle import LikelihoodObjective, check_fixed, theta_from
+from loglik.estimation.likelihood import LikelihoodObjective, check_fixed, theta_from
 
 from ..models.distributions.cases import CASES
 
@@ -29,7 +29,7 @@ def _prior_penalty(cls, free, theta0):
     ones, a beta prior on probabilities."""
     priors = {}
     for name in free:
-        spec = cls._spec(name)
+        spec = cls.spec(name)
         value = float(theta0[cls.param_names.index(name)])
         if spec.domain.scale == "identity":
             priors[name] = ll.Normal(value + 1.0, 2.0)
@@ -99,7 +99,7 @@ def test_gradient_and_hessian_match_finite_differences(name, variant):
     assert g_check.ok, str(g_check)
     # a Hessian for scalar parameters on elementwise transforms (not for a multivariate
     # normal's mean vector or covariance, nor for the categorical's softmax)
-    scalar = all(obj.cls._spec(n).kind == "scalar" for n in obj.free)
+    scalar = all(obj.cls.spec(n).kind == "scalar" for n in obj.free)
     has_hessian = scalar and all(t.elementwise for t in obj.transforms)
     assert (obj.hessian is not None) == has_hessian
     if has_hessian:

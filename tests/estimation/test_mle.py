@@ -154,12 +154,14 @@ def test_a_fit_that_does_not_converge_warns_and_says_so():
 
 def _reduced_problem(family, x):
     from loglik.estimation.data import as_fit_data
-    from loglik.estimation.mle import newton_problem
-    from loglik.estimation.registry import get_family
+    from loglik.estimation.family import get_family
+    from loglik.estimation.likelihood import newton_problem
 
     cls = get_family(family)
     data = as_fit_data(x)
-    return cls._profile_problem(data, {}) or newton_problem(cls, data, {}, cls._start(data, {}))
+    return cls.profile_problem(data, {}) or newton_problem(
+        cls, data, {}, cls.start_values(data, {})
+    )
 
 
 # Each case is well posed, so rounding does not move the run: its stopping test is passed by a
@@ -205,8 +207,9 @@ def test_solve_newton_repeats_minimize(family, x, options, rtol):
     rounding error (~1e-15) can be its own size, hence ``atol=1e-12`` there (the objective is a
     mean negative log-likelihood of order 1).
     """
+    from loglik.estimation.fitting import NEWTON_OPTIONS
     from loglik.estimation.minimize import minimize
-    from loglik.estimation.mle import NEWTON_OPTIONS, solve_newton
+    from loglik.estimation.newton import solve_newton
 
     settings = {**NEWTON_OPTIONS, **options}
     runs = []
@@ -247,7 +250,7 @@ def test_solve_newton_repeats_minimize(family, x, options, rtol):
 
 def test_solve_newton_reports_divergence_and_a_bad_start_as_minimize_does():
     from loglik.estimation.minimize import minimize
-    from loglik.estimation.mle import solve_newton
+    from loglik.estimation.newton import solve_newton
     from loglik.estimation.objective import SmoothObjective
 
     def runaway(theta):  # concave (modified steps), unbounded below from 3 on, NaN beyond 4

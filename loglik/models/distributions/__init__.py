@@ -5,7 +5,8 @@ priors are built from (``loglik.Normal(0, 10)``). ``Dirichlet``, ``NormalInverse
 ``Flat`` are priors only (not families to fit).
 """
 
-from .base import Distribution, Param, Support
+from ...estimation.domains import Param, Support
+from .base import Distribution
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
@@ -29,33 +30,7 @@ from .student_t import StudentT
 from .uniform import Uniform
 from .weibull import Weibull
 
-FAMILIES = {
-    cls.name: cls
-    for cls in (
-        Normal,
-        Exponential,
-        Gamma,
-        LogNormal,
-        Weibull,
-        Beta,
-        StudentT,
-        Laplace,
-        Cauchy,
-        Logistic,
-        Uniform,
-        Poisson,
-        Bernoulli,
-        Binomial,
-        NegativeBinomial,
-        Geometric,
-        Categorical,
-        MultivariateNormal,
-        InverseGamma,
-    )
-}
-
 __all__ = [
-    "FAMILIES",
     "Bernoulli",
     "Beta",
     "Binomial",

@@ -1,9 +1,11 @@
 r"""The shared base of every distribution family (template method, as in scipy.stats).
 
-The base validates and broadcasts parameters, checks data against the support, and turns a
-family's few per-observation formulas into everything else: densities with the support handled,
-cdf/ppf with their edges, sampling with a ``random_state``, weighted log-likelihood totals and
-their derivatives (chunked, so memory stays bounded), and the pieces :func:`loglik.fit` needs.
+:class:`Distribution` implements the family protocol (:class:`loglik.estimation.family.Family`,
+whose defaults it inherits) from a family's few per-observation formulas, and adds what a
+distribution object does: it validates and broadcasts parameters, checks points against the
+support, and gives densities with the support handled, cdf/ppf with their edges, sampling with a
+``random_state``, and weighted log-likelihood totals with their derivatives (chunked, so memory
+stays bounded).
 
 A family (one small class per module) gives
 
@@ -13,127 +15,29 @@ A family (one small class per module) gives
 * ``_score(x, *theta)`` (per-observation :math:`\partial\log p/\partial\theta_j`) and
   ``_hess(x, *theta)`` (:math:`\partial^2\log p/\partial\theta_j\partial\theta_k`), and
   ``_fisher(*theta)`` (the expected information of one observation) where it is known;
-* whatever shortcuts it has for maximum likelihood: ``_closed_form(data, fixed)``,
-  ``_profile_problem(data, fixed)`` (a reduced objective for Newton), ``_loglik_total`` from
-  sufficient statistics, and ``_start`` (moments) for the numeric fits.
+* whatever the protocol's hooks can do better than these defaults: ``closed_form_mle``,
+  ``profile_problem``, ``loglik_total`` from sufficient statistics, ``start_values`` (moments)
+  for the numeric fits, ``conjugate_posterior``, ``exact_conf_int``, ...
 
 ``theta`` is always the tuple of parameter values in ``param_names`` order (float64 arrays that
-broadcast together). Data reach the fitting hooks as :class:`FitData`: the validated values
-``x`` and case weights ``w`` (``None`` for unit weights), with statistics cached on it.
+broadcast together). Data reach the fitting hooks as :class:`~loglik.estimation.data.FitData`: the
+validated values ``x`` and case weights ``w`` (``None`` for unit weights), with statistics cached
+on it.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
-from scipy import special
 
 from ..._validation import check_random_state
-from ...estimation.data import CHUNK, FitData, dot, first_bad
-from ...estimation.map import Conjugate
-from ...estimation.mle import ProfileProblem
-from ...estimation.objective import SmoothObjective
-from ...estimation.registry import register_family
-from ...estimation.transforms import Identity, Log, Logit
+from ...estimation.data import CHUNK, FitData, dot
+from ...estimation.family import Family
 
-__all__ = [
-    "NONNEGATIVE",
-    "POSITIVE",
-    "PROBABILITY",
-    "REAL",
-    "TRIALS",
-    "UNIT",
-    "Distribution",
-    "Domain",
-    "Param",
-    "ProfileProblem",
-    "Support",
-    "WithoutQuantiles",
-    "check_support",
-    "free_params",
-    "log_profile",
-    "no_mle",
-    "one_parameter_posterior",
-    "refine_discrete_ppf",
-    "require_spread",
-    "trigamma",
-]
+__all__ = ["Distribution", "WithoutQuantiles"]
 
-
-class Domain(NamedTuple):
-    """Where a scalar parameter lives, and the scale (transform) it is optimised on."""
-
-    low: float
-    high: float
-    low_open: bool
-    high_open: bool
-    integer: bool
-    scale: str  # "identity", "log" or "logit": the unconstrained scale for fits and Wald CIs
-    text: str
-
-    def contains_value(self, v: float) -> bool:
-        """:meth:`contains` for one Python float (no array overhead)."""
-        lo = v > self.low if self.low_open else v >= self.low
-        hi = v < self.high if self.high_open else v <= self.high
-        return lo and hi and (not self.integer or v == round(v))
-
-    def contains(self, v: np.ndarray) -> np.ndarray:
-        lo = v > self.low if self.low_open else v >= self.low
-        hi = v < self.high if self.high_open else v <= self.high
-        ok = lo & hi
-        return ok & (v == np.round(v)) if self.integer else ok
-
-    def transform(self):
-        return {"identity": Identity, "log": Log, "logit": Logit}[self.scale]()
-
-
-inf = np.inf
 _REAL = (float, int, np.floating, np.integer)
-REAL = Domain(-inf, inf, True, True, False, "identity", "a real number")
-POSITIVE = Domain(0.0, inf, True, True, False, "log", "> 0")
-NONNEGATIVE = Domain(0.0, inf, False, True, False, "log", ">= 0")
-PROBABILITY = Domain(0.0, 1.0, False, False, False, "logit", "in [0, 1]")
-UNIT = Domain(0.0, 1.0, True, False, False, "logit", "in (0, 1]")
-TRIALS = Domain(1.0, inf, False, True, True, "identity", "a positive integer")
-
-
-class Param(NamedTuple):
-    """One parameter: its name, domain, kind ("scalar", "vector" or "matrix"), default, and
-    whether it can be estimated (the binomial's number of trials cannot: it is always given)."""
-
-    name: str
-    domain: Domain = REAL
-    kind: str = "scalar"
-    default: Any = None
-    estimable: bool = True
-    doc: str = ""
-
-
-class Support(NamedTuple):
-    """The set of values a family gives positive probability (density) to."""
-
-    low: float = -inf
-    high: float = inf
-    low_open: bool = True
-    high_open: bool = True
-    integer: bool = False
-
-    def text(self, high=None) -> str:
-        high = self.high if high is None else high
-        if self.integer:
-            if high == self.low + 1:
-                return f"x in {{{self.low:g}, {high:g}}}"
-            tail = "..." if not np.isfinite(high) else f"..., {high:g}"
-            return f"x in {{{self.low:g}, {self.low + 1:g}, {tail}}}"
-        if np.isfinite(self.low) and np.isfinite(high):
-            lo = "<" if self.low_open else "<="
-            hi = "<" if self.high_open else "<="
-            return f"{self.low:g} {lo} x {hi} {high:g}"
-        if np.isfinite(self.low):
-            return f"x {'>' if self.low_open else '>='} {self.low:g}"
-        return "any real x"
 
 
 # --------------------------------------------------------------------------------------------
@@ -141,7 +45,7 @@ class Support(NamedTuple):
 # --------------------------------------------------------------------------------------------
 
 
-class Distribution:
+class Distribution(Family):
     """A probability distribution: a family with its parameter values.
 
     Construct with the documented parameters (positionally or by name); each may be an array,
@@ -152,25 +56,9 @@ class Distribution:
     ``score(x)`` and ``fisher_information()`` the derivatives the likelihood theory uses.
     """
 
-    name: ClassVar[str] = ""
-    param_specs: ClassVar[tuple[Param, ...]] = ()
-    param_names: ClassVar[tuple[str, ...]] = ()
-    estimable_names: ClassVar[tuple[str, ...]] = ()
-    regular: ClassVar[bool] = True  # False when the support depends on the parameters
-    support: ClassVar[Support] = Support()
-    discrete: ClassVar[bool] = False
-    multivariate: ClassVar[bool] = False
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        cls.param_names = tuple(p.name for p in cls.param_specs)
-        cls.estimable_names = tuple(p.name for p in cls.param_specs if p.estimable)
-        if cls.__dict__.get("name") and cls.__dict__.get("registered", True):
-            register_family(cls)
-
     def __init__(self, *args, **kwargs):
         values = self._bind(args, kwargs)
-        self._theta = self._check_params(values, "")
+        self._theta = self.check_params(values, "")
 
     # ---- parameters ------------------------------------------------------------------------
 
@@ -196,7 +84,7 @@ class Distribution:
         return values
 
     @classmethod
-    def _check_params(cls, values: dict, context: str) -> tuple:
+    def check_params(cls, values: dict, context: str) -> tuple:
         """Validate every parameter against its domain; return theta (broadcast scalars)."""
         theta = []
         scalars_only = True
@@ -432,7 +320,7 @@ class Distribution:
         info = info.reshape((k, k, *info.shape[1:]))
         return np.moveaxis(info, (0, 1), (-2, -1))
 
-    # ---- the fitting protocol (class level: theta is passed explicitly) --------------------
+    # ---- the likelihood from the per-observation formulas (class level) --------------------
 
     _fisher = None  # families with a known information matrix define _fisher(*theta)
     # Families fitted by Newton on all the data may define _pointwise(x, *theta) ->
@@ -442,20 +330,15 @@ class Distribution:
     _d2logpdf_dx2 = None
 
     @classmethod
-    def _check_data(cls, data: FitData, fixed: dict) -> None:
-        """Raise ValueError when ``data`` has values outside the support."""
-        check_support(cls, data, cls.support)
-
-    @classmethod
     def _rows(cls, data: FitData) -> FitData:
         """The data the likelihood sums run over: distinct values with counts when discrete."""
         return data.compressed() if cls.discrete else data
 
     @classmethod
-    def _loglik_total(cls, data: FitData, *theta):
-        r""":math:`\sum_i w_i \log p(x_i \mid \theta)`; parameters may be arrays (a grid), and
-        the result has their broadcast shape. Families with sufficient statistics override
-        this with an O(1) formula."""
+    def loglik_total(cls, data: FitData, *theta):
+        r""":math:`\sum_i w_i \log p(x_i \mid \theta)` from ``_logpdf``, block by block; parameters
+        may be arrays (a grid), and the result has their broadcast shape. Families with
+        sufficient statistics override this with an O(1) formula."""
         rows = cls._rows(data)
         theta = np.broadcast_arrays(*[np.asarray(t, dtype=np.float64) for t in theta])
         shape = theta[0].shape
@@ -472,10 +355,9 @@ class Distribution:
         return out.reshape(shape)
 
     @classmethod
-    def _totals(cls, data: FitData, theta: tuple, order: int = 2):
-        r"""``(loglik, grad, hess)``: :math:`\sum_i w_i \log p(x_i)`, its gradient (one entry per
-        estimable parameter) and, for ``order=2``, its Hessian (a ``(k, k)`` array), at a single
-        theta."""
+    def loglik_derivatives(cls, data: FitData, theta: tuple, order: int = 2):
+        r"""``(loglik, grad, hess)`` from ``_logpdf``, ``_score`` and ``_hess`` (or one
+        ``_pointwise`` pass), summed block by block with the weights."""
         rows = cls._rows(data)
         k = len(cls.estimable_names)
         ll, grad = 0.0, np.zeros(k)
@@ -499,93 +381,6 @@ class Distribution:
             hess = np.triu(hess) + np.triu(hess, 1).T
         return float(ll), list(grad), hess
 
-    @classmethod
-    def _closed_form(cls, data: FitData, fixed: dict) -> dict | None:
-        """The MLE of the free parameters in closed form, or None when there is none."""
-        return None
-
-    @classmethod
-    def _profile_problem(cls, data: FitData, fixed: dict) -> ProfileProblem | None:
-        """A reduced problem for Newton (profile likelihood, sufficient statistics), or None."""
-        return None
-
-    @classmethod
-    def _start(cls, data: FitData, fixed: dict) -> dict:
-        """Starting values for a numeric fit (moment or robust estimates)."""
-        raise ValueError(f"{cls.name} has no starting values; pass start=")
-
-    @classmethod
-    def _transforms(cls, theta: tuple) -> list:
-        """The unconstrained parametrisation of each parameter (for gradient-based fits)."""
-        return [spec.domain.transform() for spec in cls.param_specs]
-
-    @classmethod
-    def _labels(cls, theta: tuple, free: tuple) -> list[tuple[str, str, tuple, str]]:
-        """``(label, param, index, scale)`` for every free scalar quantity, in the order of
-        the covariance matrix; ``scale`` is the transform the Wald interval is built on."""
-        return [(name, name, (), cls._spec(name).domain.scale) for name in free]
-
-    @classmethod
-    def _spec(cls, name: str) -> Param:
-        return cls.param_specs[cls.param_names.index(name)]
-
-    @classmethod
-    def _n_free(cls, theta: tuple, free: tuple) -> int:
-        """The number of free scalar parameters (for AIC, BIC and the LRT's degrees of freedom)."""
-        return len(cls._labels(theta, free))
-
-    @classmethod
-    def _notes(cls, theta: tuple, free: tuple) -> list[str]:
-        """Family-specific remarks on a fit (shown in ``diagnostics``)."""
-        return []
-
-    @classmethod
-    def _information(cls, data: FitData, theta: tuple, free: tuple) -> np.ndarray:
-        r"""The observed information over the free labels, :math:`-\nabla^2 \ell(\hat\theta)`."""
-        _, _, hess = cls._totals(data, theta, order=2)
-        idx = [cls.estimable_names.index(n) for n in free]
-        return -hess[np.ix_(idx, idx)]
-
-    @classmethod
-    def _covariance(cls, data: FitData, theta: tuple, free: tuple):
-        """The asymptotic covariance over the free labels, or None to invert the information."""
-        return None
-
-    @classmethod
-    def _boundary(cls, theta: tuple, free: tuple) -> list[str]:
-        """The free scalar parameters at a closed end of their domain (non-regular MLEs)."""
-        out = []
-        for name in free:
-            spec, v = cls._spec(name), float(theta[cls.param_names.index(name)])
-            d = spec.domain
-            if spec.kind == "scalar" and (
-                (not d.low_open and v == d.low) or (not d.high_open and v == d.high)
-            ):
-                out.append(name)
-        return out
-
-    @classmethod
-    def _usual(cls, data: FitData, theta: tuple, free: tuple) -> dict:
-        """The textbook unbiased (or conventional) estimate of the parameters whose MLE differs
-        from it, label -> value (shown by ``summary(usual=True)``)."""
-        return {}
-
-    @classmethod
-    def _profile_loglik(cls, data, theta, fixed, label, value):
-        """The profile log-likelihood at ``label = value`` for entries of vector parameters."""
-        raise ValueError(
-            f"profile intervals for {label!r} are not available; use method='wald' or 'bootstrap'"
-        )
-
-    _exact_conf_int = None  # families with exact intervals define (data, theta, free, level)
-
-    @classmethod
-    def _conjugate(cls, data, fixed: dict, prior: dict):
-        """The closed-form posterior (a :class:`~loglik.estimation.map.Conjugate`) when ``prior``
-        (parameter name or tuple of names -> distribution) is conjugate to the family, else
-        None (the MAP is then found numerically)."""
-        return None
-
 
 def _scalar(v):
     v = np.asarray(v, dtype=np.float64)
@@ -598,93 +393,6 @@ def _wsum(values, w, x=None) -> float:
         count = (x.shape[0] if x is not None else 1) if w is None else float(w.sum())
         return float(values) * count
     return float(values.sum() if w is None else dot(w, values))
-
-
-def check_support(cls, data: FitData, support: Support, high=None) -> None:
-    """Raise a ValueError naming how many values lie outside ``support`` and the first one."""
-    x = data.x
-    low = support.low
-    high = support.high if high is None else high
-    if low == -np.inf and high == np.inf and not support.integer:
-        return
-    if math.isfinite(low):
-        m = data.min()
-        if m < low or (support.low_open and m == low):
-            bad = x <= low if support.low_open else x < low
-            raise ValueError(
-                f"x has values outside the support of {cls.name} ({support.text(high)}): "
-                f"{first_bad(bad, x)}"
-            )
-    if math.isfinite(high):
-        m = data.max()
-        if m > high or (support.high_open and m == high):
-            bad = x >= high if support.high_open else x > high
-            raise ValueError(
-                f"x has values outside the support of {cls.name} ({support.text(high)}): "
-                f"{first_bad(bad, x)}"
-            )
-    if support.integer and any((xb != np.floor(xb)).any() for xb, _ in data.chunks()):
-        raise ValueError(
-            f"{cls.name} is a discrete family ({support.text(high)}) but x has non-integer "
-            f"values: {first_bad(x != np.floor(x), x)}"
-        )
-
-
-def no_mle(cls, reason: str) -> ValueError:
-    """The error for data on which the family's maximum-likelihood estimate does not exist."""
-    return ValueError(f"the {cls.name} maximum-likelihood estimate does not exist: {reason}")
-
-
-def require_spread(cls, data: FitData, spread: float, of: str = "x") -> None:
-    """Raise :func:`no_mle` when the data have no spread (one value, or all values equal)."""
-    if spread > 0:
-        return
-    if data.n_obs == 1:
-        raise no_mle(cls, f"{of} has a single value")
-    raise no_mle(cls, f"all values of {of} are equal (zero spread)")
-
-
-def free_params(cls, fixed: dict) -> tuple:
-    """The estimable parameters not held fixed, in order."""
-    return tuple(n for n in cls.estimable_names if n not in fixed)
-
-
-def trigamma(x):
-    r""":math:`\psi'(x)` for :math:`x > 0` (the Hurwitz zeta :math:`\zeta(2, x)`, a ufunc:
-    much cheaper than ``polygamma(1, x)``)."""
-    return special.zeta(2.0, x)
-
-
-def refine_discrete_ppf(cdf, q, guess, low=0.0):
-    r"""The smallest integer k with :math:`F(k) \ge q`, from a ``guess`` at most a step or two
-    off (scipy's ppf, whose cdf may differ from ``cdf`` in the last bits): keeps ``ppf`` and
-    ``cdf`` exact inverses of each other."""
-    k = np.asarray(guess, dtype=np.float64)
-    for _ in range(4):
-        k = np.where(cdf(k) < q, k + 1.0, k)
-        k = np.where((k > low) & (cdf(k - 1.0) >= q), k - 1.0, k)
-    return k
-
-
-def log_profile(derivatives, start: float, expand, label: str) -> ProfileProblem:
-    r"""A one-parameter profile problem solved by Newton on :math:`u = \log\theta`:
-    ``derivatives(theta)`` gives the mean negative log-likelihood's value, gradient and Hessian
-    in :math:`\theta` (arrays of one entry), ``expand(params)`` the full parameter dict."""
-    return ProfileProblem(
-        SmoothObjective(derivatives, ["log"]), [np.array(np.log(start))], expand, label
-    )
-
-
-def one_parameter_posterior(name: str, posterior) -> Conjugate:
-    """The conjugate result for a single parameter whose posterior is ``posterior``: its mode
-    and equal-tailed credible intervals."""
-
-    def intervals(level):
-        a = 0.5 * (1.0 - level)
-        lower, upper = posterior.ppf(np.array([a, 1.0 - a]))
-        return {name: (float(lower), float(upper))}
-
-    return Conjugate(posterior, {name: float(posterior.mode())}, intervals)
 
 
 class WithoutQuantiles:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import PROBABILITY, Distribution, Param, Support, one_parameter_posterior
+from ...estimation.domains import PROBABILITY, Param, Support
+from .base import Distribution
+from .common import one_parameter_posterior
 
 
 def clopper_pearson(successes: float, trials: float, level: float) -> tuple[float, float]:
@@ -89,19 +91,19 @@ class Bernoulli(Distribution):
         return ((1.0 / (p * (1.0 - p)),),)
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         return {} if "p" in fixed else {"p": float(data.mean())}
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         p = (data.sum_x() + 0.5) / (data.n + 1.0)  # kept off the boundary for optimizers
         return {"p": fixed.get("p", float(p))}
 
     @classmethod
-    def _exact_conf_int(cls, data, theta, free, level):
+    def exact_conf_int(cls, data, theta, free, level):
         return {"p": clopper_pearson(data.sum_x(), data.n, level)} if "p" in free else {}
 
     @classmethod
-    def _conjugate(cls, data, fixed, prior):
+    def conjugate_posterior(cls, data, fixed, prior):
         """Beta(a, b) on p -> Beta(a + successes, b + failures)."""
         return beta_posterior(prior, data.sum_x(), data.n - data.sum_x())

@@ -8,9 +8,11 @@ import numpy as np
 from scipy import special
 
 from ...estimation.data import moments
-from ...estimation.mle import ProfileProblem
+from ...estimation.domains import POSITIVE, Param, Support
+from ...estimation.family import ProfileProblem
 from ...estimation.objective import SmoothObjective
-from .base import POSITIVE, Distribution, Param, Support, require_spread, trigamma
+from .base import Distribution
+from .common import require_spread, trigamma
 
 
 class Beta(Distribution):
@@ -109,12 +111,12 @@ class Beta(Distribution):
         )
 
     @classmethod
-    def _loglik_total(cls, data, a, b):
+    def loglik_total(cls, data, a, b):
         s1, s2 = cls._log_sums(data)
         return (a - 1.0) * s1 + (b - 1.0) * s2 - data.n * special.betaln(a, b)
 
     @classmethod
-    def _totals(cls, data, theta, order=2):
+    def loglik_derivatives(cls, data, theta, order=2):
         a, b = np.float64(theta[0]), np.float64(theta[1])
         s1, s2 = cls._log_sums(data)
         W, common = data.n, special.digamma(a + b)
@@ -123,10 +125,10 @@ class Beta(Distribution):
         if order >= 2:
             (h11, h12), (_, h22) = cls._hess(None, a, b)
             hess = W * np.array([[h11, h12], [h12, h22]])
-        return float(cls._loglik_total(data, a, b)), grad, hess
+        return float(cls.loglik_total(data, a, b)), grad, hess
 
     @classmethod
-    def _profile_problem(cls, data, fixed):
+    def profile_problem(cls, data, fixed):
         r"""Newton on :math:`(\log a, \log b)` over the two mean log sums (floats: each step is
         O(1)); the same objective as the generic one on the full likelihood, without its
         per-step array work."""
@@ -145,12 +147,12 @@ class Beta(Distribution):
         def expand(params):
             return {"a": math.exp(float(params[0])), "b": math.exp(float(params[1]))}
 
-        start = cls._start(data, fixed)
+        start = cls.start_values(data, fixed)
         u0 = [np.array(math.log(start["a"])), np.array(math.log(start["b"]))]
         return ProfileProblem(SmoothObjective(derivatives, ["log", "log"]), u0, expand, "newton")
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         W, m, M2 = moments(data)
         require_spread(cls, data, M2)
         common = m * (1.0 - m) / (M2 / W) - 1.0

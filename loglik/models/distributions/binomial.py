@@ -5,16 +5,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import (
-    PROBABILITY,
-    TRIALS,
-    Distribution,
-    Param,
-    Support,
-    check_support,
-    refine_discrete_ppf,
-)
+from ...estimation.domains import PROBABILITY, TRIALS, Param, Support, check_support
+from .base import Distribution
 from .bernoulli import beta_posterior, clopper_pearson
+from .common import refine_discrete_ppf
 
 
 class Binomial(Distribution):
@@ -42,7 +36,7 @@ class Binomial(Distribution):
         return 0.0, n
 
     @classmethod
-    def _check_data(cls, data, fixed):
+    def check_data(cls, data, fixed):
         check_support(cls, data, cls.support, high=fixed["n"])
 
     @staticmethod
@@ -95,22 +89,22 @@ class Binomial(Distribution):
         return ((n / (p * (1.0 - p)),),)
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         return {} if "p" in fixed else {"p": float(data.mean() / fixed["n"])}
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         p = (data.sum_x() + 0.5) / (fixed["n"] * data.n + 1.0)
         return {"p": fixed.get("p", float(p))}
 
     @classmethod
-    def _conjugate(cls, data, fixed, prior):
+    def conjugate_posterior(cls, data, fixed, prior):
         """Beta(a, b) on p -> Beta(a + successes, b + failures) over all n W trials."""
         successes = data.sum_x()
         return beta_posterior(prior, successes, fixed["n"] * data.n - successes)
 
     @classmethod
-    def _exact_conf_int(cls, data, theta, free, level):
+    def exact_conf_int(cls, data, theta, free, level):
         if "p" not in free:
             return {}
         return {"p": clopper_pearson(data.sum_x(), float(theta[0]) * data.n, level)}

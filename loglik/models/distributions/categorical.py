@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from ...estimation.map import Conjugate
+from ...estimation.domains import Param, Support, check_support
+from ...estimation.family import Conjugate, Label
 from ...estimation.transforms import Simplex
-from .base import Distribution, Param, Support, check_support
+from .base import Distribution
 
 
 class Categorical(Distribution):
@@ -129,19 +130,19 @@ class Categorical(Distribution):
         return counts
 
     @classmethod
-    def _check_data(cls, data, fixed):
+    def check_data(cls, data, fixed):
         size = np.size(fixed["probs"]) if "probs" in fixed else np.inf
         check_support(
             cls, data, Support(0.0, size - 1.0, low_open=False, high_open=False, integer=True)
         )
 
     @classmethod
-    def _loglik_total(cls, data, probs):
+    def loglik_total(cls, data, probs):
         counts = cls._counts(data, np.shape(probs)[-1])
         return float(special.xlogy(counts, probs).sum())
 
     @classmethod
-    def _totals(cls, data, theta, order=1):
+    def loglik_derivatives(cls, data, theta, order=1):
         probs = theta[0]
         counts = cls._counts(data, probs.size)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -149,28 +150,28 @@ class Categorical(Distribution):
         return float(special.xlogy(counts, probs).sum()), [grad], None
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         if "probs" in fixed:
             return {}
         return {"probs": cls._counts(data) / data.n}
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         counts = cls._counts(data) + 0.5
         return {"probs": fixed.get("probs", counts / counts.sum())}
 
     @classmethod
-    def _transforms(cls, theta):
+    def transforms(cls, theta):
         return [Simplex(theta[0].size)]
 
     @classmethod
-    def _labels(cls, theta, free):
+    def labels(cls, theta, free):
         if "probs" not in free:
             return []
-        return [(f"probs[{j}]", "probs", (j,), "logit") for j in range(theta[0].size)]
+        return [Label(f"probs[{j}]", "probs", (j,), "logit") for j in range(theta[0].size)]
 
     @classmethod
-    def _conjugate(cls, data, fixed, prior):
+    def conjugate_posterior(cls, data, fixed, prior):
         r"""Dirichlet(alpha) on probs -> Dirichlet(alpha + counts), K = the prior's length. The
         Laplace covariance of the log-posterior over the free :math:`p_0..p_{K-2}`, mapped to
         all K entries (:math:`p_{K-1} = 1 - \sum`)."""
@@ -202,23 +203,23 @@ class Categorical(Distribution):
         return Conjugate(posterior, {"probs": mode}, intervals, cov)
 
     @classmethod
-    def _n_free(cls, theta, free):
+    def n_free(cls, theta, free):
         return theta[0].size - 1 if "probs" in free else 0
 
     @classmethod
-    def _covariance(cls, data, theta, free):
+    def asymptotic_covariance(cls, data, theta, free):
         p = theta[0]
         return (np.diag(p) - np.outer(p, p)) / data.n
 
     @classmethod
-    def _boundary(cls, theta, free):
+    def on_boundary(cls, theta, free):
         if "probs" not in free:
             return []
         p = theta[0]
         return [f"probs[{j}]" for j in np.flatnonzero((p == 0) | (p == 1))]
 
     @classmethod
-    def _profile_loglik(cls, data, theta, fixed, label, value):
+    def profile_loglik(cls, data, theta, fixed, label, value):
         j = int(label[len("probs[") : -1])
         counts = cls._counts(data, theta[0].size)
         others = np.delete(counts, j)

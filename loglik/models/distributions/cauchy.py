@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import POSITIVE, REAL, Distribution, Param, no_mle
+from ...estimation.domains import POSITIVE, REAL, Param
+from .common import no_mle
+from .location_scale import LocationScale
 
 
-class Cauchy(Distribution):
+class Cauchy(LocationScale):
     r"""The Cauchy distribution with location :math:`\mu` and scale :math:`\sigma`.
 
     .. math:: \log p(x) = -\log(\pi\sigma) - \log(1 + z^2),\qquad z = (x - \mu)/\sigma.
@@ -32,16 +34,18 @@ class Cauchy(Distribution):
         z = (x - loc) / scale
         return -np.log(np.pi * scale) - np.log1p(z * z)
 
-    @staticmethod
-    def _cdf(x, loc, scale):
-        return 0.5 + np.arctan((x - loc) / scale) / np.pi
+    _scipy_name = "cauchy"
 
     @staticmethod
-    def _ppf(q, loc, scale):
-        return loc + scale * np.tan(np.pi * (q - 0.5))
+    def _standard_cdf(z):
+        return 0.5 + np.arctan(z) / np.pi
 
     @staticmethod
-    def _sample(rng, shape, loc, scale):
+    def _standard_ppf(q):
+        return np.tan(np.pi * (q - 0.5))
+
+    @staticmethod
+    def _sample(rng, shape, loc, scale):  # numpy has no cauchy(loc, scale)
         return loc + scale * rng.standard_cauchy(shape)
 
     @staticmethod
@@ -49,12 +53,6 @@ class Cauchy(Distribution):
         return np.full(np.broadcast(loc, scale).shape, np.nan)
 
     _var = _mean
-
-    @staticmethod
-    def _scipy(loc, scale):
-        from scipy import stats
-
-        return stats.cauchy(loc, scale)
 
     @staticmethod
     def _score(x, loc, scale):
@@ -107,7 +105,7 @@ class Cauchy(Distribution):
         return ((i + 0.0 * loc, 0.0 * i), (0.0 * i, i + 0.0 * loc))
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         x, n = data.x, data.n_obs
         ranks = sorted({n // 4, (n - 1) // 2, n // 2, min((3 * n) // 4, n - 1)})
         q = dict(zip(ranks, np.partition(x, ranks)[ranks]))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import Distribution, Param, WithoutQuantiles
+from ...estimation.domains import Param
+from .base import Distribution, WithoutQuantiles
 from .beta import Beta
 
 

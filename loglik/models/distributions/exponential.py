@@ -6,7 +6,9 @@ import math
 
 import numpy as np
 
-from .base import POSITIVE, Distribution, Param, Support, no_mle, one_parameter_posterior
+from ...estimation.domains import POSITIVE, Param, Support
+from .base import Distribution
+from .common import no_mle, one_parameter_posterior
 
 
 class Exponential(Distribution):
@@ -75,12 +77,12 @@ class Exponential(Distribution):
         return ((1.0 / scale**2,),)
 
     @classmethod
-    def _loglik_total(cls, data, scale):
+    def loglik_total(cls, data, scale):
         log = math.log if isinstance(scale, float) else np.log  # np.log on a scalar adds 1 us
         return -data.n * log(scale) - data.sum_x() / scale
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         if "scale" in fixed:
             return {}
         mean = data.mean()
@@ -88,10 +90,10 @@ class Exponential(Distribution):
             raise no_mle(cls, "every value is 0, so the scale (the mean) would be 0")
         return {"scale": float(mean)}
 
-    _start = _closed_form
+    start_values = closed_form_mle
 
     @classmethod
-    def _conjugate(cls, data, fixed, prior):
+    def conjugate_posterior(cls, data, fixed, prior):
         """InverseGamma(a, b) on the scale -> InverseGamma(a + n, b + sum(x)) (a Gamma prior
         on the rate 1/scale is this prior on the scale)."""
         from .inverse_gamma import InverseGamma
@@ -102,7 +104,7 @@ class Exponential(Distribution):
         return one_parameter_posterior("scale", InverseGamma(a + data.n, b + data.sum_x()))
 
     @classmethod
-    def _exact_conf_int(cls, data, theta, free, level):
+    def exact_conf_int(cls, data, theta, free, level):
         from scipy import stats
 
         if "scale" not in free:

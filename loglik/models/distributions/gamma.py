@@ -7,15 +7,9 @@ import math
 import numpy as np
 from scipy import special
 
-from .base import (
-    POSITIVE,
-    Distribution,
-    Param,
-    Support,
-    log_profile,
-    require_spread,
-    trigamma,
-)
+from ...estimation.domains import POSITIVE, Param, Support
+from .base import Distribution
+from .common import log_profile, require_spread, trigamma
 
 
 class Gamma(Distribution):
@@ -107,17 +101,17 @@ class Gamma(Distribution):
         return ((trigamma(shape), 1.0 / scale), (1.0 / scale, shape / scale**2))
 
     @classmethod
-    def _loglik_total(cls, data, shape, scale):
+    def loglik_total(cls, data, shape, scale):
         W, Sx, SL = data.n, data.sum_x(), data.sum_log()
         return (
             (shape - 1.0) * SL - Sx / scale - W * (special.gammaln(shape) + shape * np.log(scale))
         )
 
     @classmethod
-    def _totals(cls, data, theta, order=2):
+    def loglik_derivatives(cls, data, theta, order=2):
         a, s = np.float64(theta[0]), np.float64(theta[1])
         W, Sx, SL = data.n, data.sum_x(), data.sum_log()
-        ll = cls._loglik_total(data, a, s)
+        ll = cls.loglik_total(data, a, s)
         grad = [SL - W * (special.digamma(a) + np.log(s)), Sx / s**2 - W * a / s]
         hess = None
         if order >= 2:
@@ -133,13 +127,13 @@ class Gamma(Distribution):
         return float(np.log(data.mean()) - data.sum_log() / data.n)
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         if "shape" in fixed:
             return {} if "scale" in fixed else {"scale": data.mean() / fixed["shape"]}
         return None
 
     @classmethod
-    def _profile_problem(cls, data, fixed):
+    def profile_problem(cls, data, fixed):
         if fixed:
             return None
         S, mean = cls._log_ratio(data), data.mean()
@@ -159,7 +153,7 @@ class Gamma(Distribution):
         return log_profile(derivatives, a0, expand, "newton on the profile likelihood of the shape")
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         S = max(cls._log_ratio(data, check=False), 1e-6)
         a0 = fixed.get("shape", (3.0 - S + np.sqrt((S - 3.0) ** 2 + 24.0 * S)) / (12.0 * S))
         return {"shape": a0, "scale": fixed.get("scale", data.mean() / a0)}

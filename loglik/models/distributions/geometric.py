@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import UNIT, Distribution, Param, Support, refine_discrete_ppf
+from ...estimation.domains import UNIT, Param, Support
+from .base import Distribution
+from .common import refine_discrete_ppf
 
 
 class Geometric(Distribution):
@@ -71,16 +73,16 @@ class Geometric(Distribution):
         return ((1.0 / (p**2 * (1.0 - p)),),)
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         return {} if "p" in fixed else {"p": float(1.0 / data.mean())}
 
     @classmethod
-    def _conjugate(cls, data, fixed, prior):
+    def conjugate_posterior(cls, data, fixed, prior):
         """Beta(a, b) on p -> Beta(a + n, b + sum(x) - n): n successes, sum(x) - n failures."""
         from .bernoulli import beta_posterior
 
         return beta_posterior(prior, data.n, data.sum_x() - data.n)
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         return {"p": fixed.get("p", float(data.n / (data.sum_x() + 0.5)))}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import POSITIVE, Distribution, Param, Support, trigamma
+from ...estimation.domains import POSITIVE, Param, Support
+from .base import Distribution
+from .common import trigamma
 from .gamma import Gamma
 
 
@@ -101,7 +103,7 @@ class InverseGamma(Distribution):
         return data.cached("reciprocal", lambda: FitData(1.0 / data.x, data.w, data.n))
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         if "shape" in fixed:
             if "scale" in fixed:
                 return {}
@@ -109,10 +111,10 @@ class InverseGamma(Distribution):
         return None
 
     @classmethod
-    def _profile_problem(cls, data, fixed):
+    def profile_problem(cls, data, fixed):
         if fixed:
             return None
-        problem = Gamma._profile_problem(cls._reciprocal(data), {})
+        problem = Gamma.profile_problem(cls._reciprocal(data), {})
 
         def expand(params):
             values = problem.expand(params)
@@ -122,8 +124,8 @@ class InverseGamma(Distribution):
         return problem._replace(expand=expand, objective=_Shifted(problem.objective, data))
 
     @classmethod
-    def _start(cls, data, fixed):
-        values = Gamma._start(cls._reciprocal(data), {})
+    def start_values(cls, data, fixed):
+        values = Gamma.start_values(cls._reciprocal(data), {})
         return {
             "shape": fixed.get("shape", values["shape"]),
             "scale": fixed.get("scale", 1.0 / values["scale"]),

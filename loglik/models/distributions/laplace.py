@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ...estimation.data import dot
-from .base import POSITIVE, REAL, Distribution, Param, require_spread
+from ...estimation.domains import POSITIVE, REAL, Param
+from .common import require_spread
+from .location_scale import LocationScale
 
 
 def weighted_median(x, w=None) -> float:
@@ -29,7 +31,7 @@ def weighted_median(x, w=None) -> float:
     return float(xs[i])
 
 
-class Laplace(Distribution):
+class Laplace(LocationScale):
     r"""The Laplace distribution with location :math:`\mu` and scale :math:`b`.
 
     .. math:: \log p(x) = -\log(2b) - |x - \mu|/b.
@@ -54,32 +56,19 @@ class Laplace(Distribution):
     def _logpdf(x, loc, scale):
         return -np.log(2.0 * scale) - np.abs(x - loc) / scale
 
+    _sampler, _scipy_name = "laplace", "laplace"
+
     @staticmethod
-    def _cdf(x, loc, scale):
-        z = (x - loc) / scale
+    def _standard_cdf(z):
         return np.where(z < 0, 0.5 * np.exp(np.minimum(z, 0.0)), 1.0 - 0.5 * np.exp(-np.abs(z)))
 
     @staticmethod
-    def _ppf(q, loc, scale):
-        return np.where(q < 0.5, loc + scale * np.log(2.0 * q), loc - scale * np.log(2.0 - 2.0 * q))
-
-    @staticmethod
-    def _sample(rng, shape, loc, scale):
-        return rng.laplace(loc, scale, shape)
-
-    @staticmethod
-    def _mean(loc, scale):
-        return loc + 0.0 * scale
+    def _standard_ppf(q):
+        return np.where(q < 0.5, np.log(2.0 * q), -np.log(2.0 - 2.0 * q))
 
     @staticmethod
     def _var(loc, scale):
         return 2.0 * scale**2 + 0.0 * loc
-
-    @staticmethod
-    def _scipy(loc, scale):
-        from scipy import stats
-
-        return stats.laplace(loc, scale)
 
     @staticmethod
     def _score(x, loc, scale):
@@ -114,14 +103,14 @@ class Laplace(Distribution):
         return total
 
     @classmethod
-    def _loglik_total(cls, data, loc, scale):
+    def loglik_total(cls, data, loc, scale):
         if np.ndim(loc) == 0 and np.ndim(scale) == 0:
             dev = data.cached(("abs_dev", float(loc)), lambda: cls._abs_dev(data, float(loc)))
             return -data.n * float(np.log(2.0 * scale)) - dev / float(scale)
-        return super()._loglik_total(data, loc, scale)
+        return super().loglik_total(data, loc, scale)
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         out = {}
         loc = fixed.get("loc")
         if loc is None:
@@ -132,10 +121,10 @@ class Laplace(Distribution):
             out["scale"] = dev / data.n
         return out
 
-    _start = _closed_form
+    start_values = closed_form_mle
 
     @classmethod
-    def _information(cls, data, theta, free):
+    def observed_information(cls, data, theta, free):
         info = data.n * np.array(cls._fisher(*theta), dtype=float)
         idx = [cls.param_names.index(n) for n in free]
         return info[np.ix_(idx, idx)]

@@ -6,10 +6,12 @@ import numpy as np
 from scipy import special
 
 from ...estimation.data import moments
-from .base import POSITIVE, REAL, Distribution, Param, require_spread
+from ...estimation.domains import POSITIVE, REAL, Param
+from .common import require_spread
+from .location_scale import LocationScale
 
 
-class Logistic(Distribution):
+class Logistic(LocationScale):
     r"""The logistic distribution with location :math:`\mu` and scale :math:`s`.
 
     .. math:: \log p(x) = -\log s - |z| - 2\log(1 + e^{-|z|}),\qquad z = (x - \mu)/s
@@ -33,31 +35,13 @@ class Logistic(Distribution):
         a = np.abs((x - loc) / scale)
         return -np.log(scale) - a - 2.0 * np.log1p(np.exp(-a))
 
-    @staticmethod
-    def _cdf(x, loc, scale):
-        return special.expit((x - loc) / scale)
-
-    @staticmethod
-    def _ppf(q, loc, scale):
-        return loc + scale * special.logit(q)
-
-    @staticmethod
-    def _sample(rng, shape, loc, scale):
-        return rng.logistic(loc, scale, shape)
-
-    @staticmethod
-    def _mean(loc, scale):
-        return loc + 0.0 * scale
+    _standard_cdf = staticmethod(special.expit)
+    _standard_ppf = staticmethod(special.logit)
+    _sampler, _scipy_name = "logistic", "logistic"
 
     @staticmethod
     def _var(loc, scale):
         return (np.pi * scale) ** 2 / 3.0 + 0.0 * loc
-
-    @staticmethod
-    def _scipy(loc, scale):
-        from scipy import stats
-
-        return stats.logistic(loc, scale)
 
     @staticmethod
     def _score(x, loc, scale):
@@ -106,7 +90,7 @@ class Logistic(Distribution):
         return ((1.0 / (3.0 * s2) + zero, zero), (zero, (3.0 + np.pi**2) / (9.0 * s2) + zero))
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         W, mean, M2 = moments(data)
         require_spread(cls, data, M2)
         scale = np.sqrt(3.0 * M2 / W) / np.pi

@@ -6,7 +6,8 @@ import numpy as np
 from scipy import special
 
 from ...estimation.data import FitData
-from .base import POSITIVE, REAL, Distribution, Param, Support
+from ...estimation.domains import POSITIVE, REAL, Param, Support
+from .base import Distribution
 from .normal import Normal
 
 _LOG_2PI = np.log(2.0 * np.pi)
@@ -91,19 +92,19 @@ class LogNormal(Distribution):
     _fisher = staticmethod(Normal._fisher)
 
     @classmethod
-    def _loglik_total(cls, data, mu, sigma):
-        return Normal._loglik_total(_log_data(data), mu, sigma) - data.sum_log()
+    def loglik_total(cls, data, mu, sigma):
+        return Normal.loglik_total(_log_data(data), mu, sigma) - data.sum_log()
 
     @classmethod
-    def _closed_form(cls, data, fixed):
-        return Normal._closed_form.__func__(cls, _log_data(data), fixed)
+    def closed_form_mle(cls, data, fixed):
+        return Normal.closed_form_mle.__func__(cls, _log_data(data), fixed)
 
-    _start = _closed_form
-
-    @classmethod
-    def _usual(cls, data, theta, free):
-        return Normal._usual(_log_data(data), theta, free)
+    start_values = closed_form_mle
 
     @classmethod
-    def _exact_conf_int(cls, data, theta, free, level):
-        return Normal._exact_conf_int(_log_data(data), theta, free, level)
+    def usual_estimates(cls, data, theta, free):
+        return Normal.usual_estimates(_log_data(data), theta, free)
+
+    @classmethod
+    def exact_conf_int(cls, data, theta, free, level):
+        return Normal.exact_conf_int(_log_data(data), theta, free, level)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
+from ...estimation.domains import Param
+from ...estimation.family import Label
 from ...estimation.transforms import CholeskyCovariance, Identity
-from .base import Distribution, Param, no_mle
+from .base import Distribution
+from .common import no_mle
 from .normal import Normal
 
 _LOG_2PI = np.log(2.0 * np.pi)
@@ -190,7 +193,7 @@ class MultivariateNormal(Distribution):
         return data.cached("scatter", compute)
 
     @classmethod
-    def _check_data(cls, data, fixed):
+    def check_data(cls, data, fixed):
         d = data.x.shape[1]
         for name in ("mean", "cov"):
             if name in fixed and np.shape(fixed[name])[0] != d:
@@ -199,7 +202,7 @@ class MultivariateNormal(Distribution):
                 )
 
     @classmethod
-    def _loglik_total(cls, data, mean, cov):
+    def loglik_total(cls, data, mean, cov):
         W, xbar, S = cls._scatter(data)
         delta = xbar - mean
         L = np.linalg.cholesky(cov)
@@ -208,17 +211,17 @@ class MultivariateNormal(Distribution):
         return -0.5 * W * (mean.size * _LOG_2PI + 2.0 * np.log(np.diag(L)).sum() + trace)
 
     @classmethod
-    def _totals(cls, data, theta, order=1):
+    def loglik_derivatives(cls, data, theta, order=1):
         mean, cov = theta
         W, xbar, S = cls._scatter(data)
         prec = np.linalg.inv(cov)
         delta = xbar - mean
         A = S + np.outer(delta, delta)
         grad = [W * prec @ delta, 0.5 * W * (prec @ A @ prec - prec)]
-        return float(cls._loglik_total(data, mean, cov)), grad, None
+        return float(cls.loglik_total(data, mean, cov)), grad, None
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         W, xbar, S = cls._scatter(data)
         d = xbar.size
         out = {}
@@ -235,28 +238,28 @@ class MultivariateNormal(Distribution):
             out["cov"] = cov
         return out
 
-    _start = _closed_form
+    start_values = closed_form_mle
 
     @classmethod
-    def _transforms(cls, theta):
+    def transforms(cls, theta):
         return [Identity(), CholeskyCovariance(theta[0].size)]
 
     @classmethod
-    def _labels(cls, theta, free):
+    def labels(cls, theta, free):
         d = theta[0].size
         out = []
         if "mean" in free:
-            out += [(f"mean[{i}]", "mean", (i,), "identity") for i in range(d)]
+            out += [Label(f"mean[{i}]", "mean", (i,), "identity") for i in range(d)]
         if "cov" in free:
             rows, cols = np.tril_indices(d)
             out += [
-                (f"cov[{i},{j}]", "cov", (i, j), "log" if i == j else "identity")
+                Label(f"cov[{i},{j}]", "cov", (i, j), "log" if i == j else "identity")
                 for i, j in zip(rows, cols)
             ]
         return out
 
     @classmethod
-    def _covariance(cls, data, theta, free):
+    def asymptotic_covariance(cls, data, theta, free):
         d = theta[0].size
         inv = np.linalg.inv(cls._fisher_matrix(theta[1])) / data.n
         keep = []
@@ -267,11 +270,11 @@ class MultivariateNormal(Distribution):
         return inv[np.ix_(keep, keep)]
 
     @classmethod
-    def _boundary(cls, theta, free):
+    def on_boundary(cls, theta, free):
         return []
 
     @classmethod
-    def _usual(cls, data, theta, free):
+    def usual_estimates(cls, data, theta, free):
         W = data.n
         if "cov" not in free or "mean" not in free or W <= 1:
             return {}
@@ -279,10 +282,10 @@ class MultivariateNormal(Distribution):
         return {f"cov[{i},{j}]": float(theta[1][i, j] * W / (W - 1.0)) for i, j in zip(rows, cols)}
 
     @classmethod
-    def _profile_loglik(cls, data, theta, fixed, label, value):
+    def profile_loglik(cls, data, theta, fixed, label, value):
         if not label.startswith("mean[") or fixed:
-            return super()._profile_loglik(data, theta, fixed, label, value)
+            return super().profile_loglik(data, theta, fixed, label, value)
         i = int(label[len("mean[") : -1])
         W, xbar, S = cls._scatter(data)
-        best = cls._loglik_total(data, xbar, S)
+        best = cls.loglik_total(data, xbar, S)
         return float(best - 0.5 * W * np.log1p((xbar[i] - value) ** 2 / S[i, i]))

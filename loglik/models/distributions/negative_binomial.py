@@ -6,17 +6,9 @@ import numpy as np
 from scipy import special
 
 from ...estimation.data import moments
-from .base import (
-    POSITIVE,
-    UNIT,
-    Distribution,
-    Param,
-    Support,
-    log_profile,
-    no_mle,
-    refine_discrete_ppf,
-    trigamma,
-)
+from ...estimation.domains import POSITIVE, UNIT, Param, Support
+from .base import Distribution
+from .common import log_profile, no_mle, refine_discrete_ppf, trigamma
 
 
 class NegativeBinomial(Distribution):
@@ -125,13 +117,13 @@ class NegativeBinomial(Distribution):
         return mean, var
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         if "n" in fixed:
             return {} if "p" in fixed else {"p": fixed["n"] / (fixed["n"] + data.mean())}
         return None
 
     @classmethod
-    def _profile_problem(cls, data, fixed):
+    def profile_problem(cls, data, fixed):
         if fixed:
             return None
         mean, _ = cls._overdispersion(data)
@@ -157,11 +149,11 @@ class NegativeBinomial(Distribution):
             n = float(np.exp(params[0]))
             return {"n": n, "p": n / (n + mean)}
 
-        start = cls._start(data, fixed)["n"]
+        start = cls.start_values(data, fixed)["n"]
         return log_profile(derivatives, start, expand, "newton on the profile likelihood of n")
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         mean, var = cls._overdispersion(data)
         n = fixed.get("n", mean * mean / (var - mean))
         return {"n": n, "p": fixed.get("p", n / (n + mean))}

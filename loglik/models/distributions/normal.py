@@ -6,21 +6,15 @@ import numpy as np
 from scipy import special
 
 from ...estimation.data import moments
-from ...estimation.map import Conjugate
-from .base import (
-    POSITIVE,
-    REAL,
-    Distribution,
-    Param,
-    no_mle,
-    one_parameter_posterior,
-    require_spread,
-)
+from ...estimation.domains import POSITIVE, REAL, Param
+from ...estimation.family import Conjugate
+from .common import no_mle, one_parameter_posterior, require_spread
+from .location_scale import LocationScale
 
 _LOG_2PI = np.log(2.0 * np.pi)
 
 
-class Normal(Distribution):
+class Normal(LocationScale):
     r"""The normal distribution :math:`N(\mu, \sigma^2)`.
 
     .. math:: \log p(x) = -\tfrac12\log(2\pi) - \log\sigma - \tfrac12 z^2,\qquad
@@ -48,31 +42,13 @@ class Normal(Distribution):
         z = (x - mu) / sigma
         return -0.5 * _LOG_2PI - np.log(sigma) - 0.5 * z * z
 
-    @staticmethod
-    def _cdf(x, mu, sigma):
-        return special.ndtr((x - mu) / sigma)
-
-    @staticmethod
-    def _ppf(q, mu, sigma):
-        return mu + sigma * special.ndtri(q)
-
-    @staticmethod
-    def _sample(rng, shape, mu, sigma):
-        return rng.normal(mu, sigma, shape)
-
-    @staticmethod
-    def _mean(mu, sigma):
-        return mu + 0.0 * sigma
+    _standard_cdf = staticmethod(special.ndtr)
+    _standard_ppf = staticmethod(special.ndtri)
+    _sampler, _scipy_name = "normal", "norm"
 
     @staticmethod
     def _var(mu, sigma):
         return sigma**2 + 0.0 * mu
-
-    @staticmethod
-    def _scipy(mu, sigma):
-        from scipy import stats
-
-        return stats.norm(mu, sigma)
 
     @staticmethod
     def _score(x, mu, sigma):
@@ -104,13 +80,13 @@ class Normal(Distribution):
         return ((1.0 / s2, 0.0), (0.0, 2.0 / s2))
 
     @classmethod
-    def _loglik_total(cls, data, mu, sigma):
+    def loglik_total(cls, data, mu, sigma):
         W, mean, M2 = moments(data)
         ss = M2 + W * (mean - mu) ** 2
         return -0.5 * W * _LOG_2PI - W * np.log(sigma) - 0.5 * ss / sigma**2
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         W, mean, M2 = moments(data)
         out = {}
         if "mu" not in fixed:
@@ -125,18 +101,18 @@ class Normal(Distribution):
         return out
 
     @classmethod
-    def _start(cls, data, fixed):
-        return cls._closed_form(data, fixed)
+    def start_values(cls, data, fixed):
+        return cls.closed_form_mle(data, fixed)
 
     @classmethod
-    def _usual(cls, data, theta, free):
+    def usual_estimates(cls, data, theta, free):
         W = data.n
         if "sigma" in free and "mu" in free and W > 1:
             return {"sigma": float(theta[1]) * np.sqrt(W / (W - 1.0))}
         return {}
 
     @classmethod
-    def _conjugate(cls, data, fixed, prior):
+    def conjugate_posterior(cls, data, fixed, prior):
         """Normal on mu with sigma fixed -> Normal; NormalInverseGamma on (mu, sigma) -> NIG."""
         from .normal_inverse_gamma import NormalInverseGamma
 
@@ -156,7 +132,7 @@ class Normal(Distribution):
         return None
 
     @classmethod
-    def _exact_conf_int(cls, data, theta, free, level):
+    def exact_conf_int(cls, data, theta, free, level):
         from scipy import stats
 
         W, mean, M2 = moments(data)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import POSITIVE, REAL, Distribution, Param, WithoutQuantiles
+from ...estimation.domains import POSITIVE, REAL, Param
+from .base import Distribution, WithoutQuantiles
 from .inverse_gamma import InverseGamma
 from .student_t import StudentT
 

@@ -5,14 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import (
-    NONNEGATIVE,
-    Distribution,
-    Param,
-    Support,
-    one_parameter_posterior,
-    refine_discrete_ppf,
-)
+from ...estimation.domains import NONNEGATIVE, Param, Support
+from .base import Distribution
+from .common import one_parameter_posterior, refine_discrete_ppf
 
 
 class Poisson(Distribution):
@@ -77,13 +72,13 @@ class Poisson(Distribution):
         return ((1.0 / rate,),)
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         return {} if "rate" in fixed else {"rate": float(data.mean())}
 
-    _start = _closed_form
+    start_values = closed_form_mle
 
     @classmethod
-    def _conjugate(cls, data, fixed, prior):
+    def conjugate_posterior(cls, data, fixed, prior):
         """Gamma(shape a, scale s) on the rate -> Gamma(a + sum(x), s/(1 + n s))."""
         from .gamma import Gamma
 
@@ -94,7 +89,7 @@ class Poisson(Distribution):
         return one_parameter_posterior("rate", posterior)
 
     @classmethod
-    def _exact_conf_int(cls, data, theta, free, level):
+    def exact_conf_int(cls, data, theta, free, level):
         from scipy import stats
 
         if "rate" not in free:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import POSITIVE, REAL, Distribution, Param, require_spread, trigamma
+from ...estimation.domains import POSITIVE, REAL, Param
+from .base import Distribution
+from .common import require_spread, trigamma
 
 
 class StudentT(Distribution):
@@ -173,7 +175,7 @@ class StudentT(Distribution):
         )
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         x = data.x
         loc = fixed.get("loc", float(np.median(x)))
         mad = float(np.median(np.abs(x - loc)))
@@ -185,7 +187,7 @@ class StudentT(Distribution):
         return {"df": df, "loc": loc, "scale": fixed.get("scale", mad / 0.7267)}
 
     @classmethod
-    def _notes(cls, theta, free):
+    def fit_notes(cls, theta, free):
         if "df" in free and float(theta[0]) > 1e3:
             return [
                 f"df = {float(theta[0]):.3g}: the data are not heavier-tailed than a normal; the "

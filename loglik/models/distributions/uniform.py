@@ -6,7 +6,10 @@ import math
 
 import numpy as np
 
-from .base import REAL, Distribution, Param, Support, first_bad, no_mle
+from ...estimation.data import first_bad
+from ...estimation.domains import REAL, Param, Support
+from .base import Distribution
+from .common import no_mle
 
 
 class Uniform(Distribution):
@@ -113,7 +116,7 @@ class Uniform(Distribution):
         return data.cached("extremes", compute)
 
     @classmethod
-    def _check_data(cls, data, fixed):
+    def check_data(cls, data, fixed):
         lo, hi = cls._extremes(data)
         if "low" in fixed and lo < fixed["low"]:
             raise ValueError(
@@ -127,7 +130,7 @@ class Uniform(Distribution):
             )
 
     @classmethod
-    def _loglik_total(cls, data, low, high):
+    def loglik_total(cls, data, low, high):
         lo, hi = cls._extremes(data)
         scalars = isinstance(low, float) and isinstance(high, float)  # np.float64 included
         if scalars or np.ndim(low) == np.ndim(high) == 0:
@@ -138,17 +141,17 @@ class Uniform(Distribution):
         return np.where(inside, -data.n * np.log(width), -np.inf)
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         lo, hi = cls._extremes(data)
         low, high = fixed.get("low", lo), fixed.get("high", hi)
         if not low < high:
             raise no_mle(cls, "all values are equal, so the interval would have zero width")
         return {k: v for k, v in (("low", low), ("high", high)) if k not in fixed}
 
-    _start = _closed_form
+    start_values = closed_form_mle
 
     @classmethod
-    def _covariance(cls, data, theta, free):
+    def asymptotic_covariance(cls, data, theta, free):
         n, width2 = data.n, float(theta[1] - theta[0]) ** 2
         var = width2 * n / ((n + 1.0) ** 2 * (n + 2.0))
         cov = width2 / ((n + 1.0) ** 2 * (n + 2.0))
@@ -157,14 +160,14 @@ class Uniform(Distribution):
         return full[np.ix_(idx, idx)]
 
     @classmethod
-    def _usual(cls, data, theta, free):
+    def usual_estimates(cls, data, theta, free):
         if len(free) < 2 or data.n <= 1:
             return {}
         n, lo, hi = data.n, float(theta[0]), float(theta[1])
         return {"low": (n * lo - hi) / (n - 1.0), "high": (n * hi - lo) / (n - 1.0)}
 
     @classmethod
-    def _exact_conf_int(cls, data, theta, free, level):
+    def exact_conf_int(cls, data, theta, free, level):
         lo, hi = cls._extremes(data)
         a, n = 1.0 - level, data.n
         out = {}

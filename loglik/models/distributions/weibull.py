@@ -6,7 +6,9 @@ import numpy as np
 from scipy import special
 
 from ...estimation.data import FitData, dot, moments
-from .base import POSITIVE, Distribution, Param, Support, log_profile, require_spread
+from ...estimation.domains import POSITIVE, Param, Support
+from .base import Distribution
+from .common import log_profile, require_spread
 
 _EULER = np.euler_gamma
 
@@ -141,7 +143,7 @@ class Weibull(Distribution):
         return (np.log(a0 / data.n)) / k + top + mean
 
     @classmethod
-    def _closed_form(cls, data, fixed):
+    def closed_form_mle(cls, data, fixed):
         if "shape" in fixed:
             return (
                 {} if "scale" in fixed else {"scale": np.exp(cls._log_scale(data, fixed["shape"]))}
@@ -149,7 +151,7 @@ class Weibull(Distribution):
         return None
 
     @classmethod
-    def _profile_problem(cls, data, fixed):
+    def profile_problem(cls, data, fixed):
         if fixed:
             return None
         _, mean, var, top = cls._logs(data)
@@ -174,7 +176,7 @@ class Weibull(Distribution):
         return log_profile(derivatives, k0, expand, "newton on the profile likelihood of the shape")
 
     @classmethod
-    def _start(cls, data, fixed):
+    def start_values(cls, data, fixed):
         _, _, var, _ = cls._logs(data)
         k = fixed.get("shape", np.pi / np.sqrt(6.0 * max(var, 1e-12)))
         return {"shape": k, "scale": fixed.get("scale", np.exp(cls._log_scale(data, k)))}

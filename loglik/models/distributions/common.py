@@ -1,0 +1,73 @@
+r"""Small pieces several families share: the errors for data on which an MLE does not exist,
+the trigamma function, exact discrete quantiles, a one-parameter profile problem on the log
+scale and the conjugate result for one parameter."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from ...estimation.data import FitData
+from ...estimation.family import Conjugate, ProfileProblem
+from ...estimation.objective import SmoothObjective
+
+__all__ = [
+    "log_profile",
+    "no_mle",
+    "one_parameter_posterior",
+    "refine_discrete_ppf",
+    "require_spread",
+    "trigamma",
+]
+
+
+def no_mle(cls, reason: str) -> ValueError:
+    """The error for data on which the family's maximum-likelihood estimate does not exist."""
+    return ValueError(f"the {cls.name} maximum-likelihood estimate does not exist: {reason}")
+
+
+def require_spread(cls, data: FitData, spread: float, of: str = "x") -> None:
+    """Raise :func:`no_mle` when the data have no spread (one value, or all values equal)."""
+    if spread > 0:
+        return
+    if data.n_obs == 1:
+        raise no_mle(cls, f"{of} has a single value")
+    raise no_mle(cls, f"all values of {of} are equal (zero spread)")
+
+
+def trigamma(x):
+    r""":math:`\psi'(x)` for :math:`x > 0` (the Hurwitz zeta :math:`\zeta(2, x)`, a ufunc:
+    much cheaper than ``polygamma(1, x)``)."""
+    return special.zeta(2.0, x)
+
+
+def refine_discrete_ppf(cdf, q, guess, low=0.0):
+    r"""The smallest integer k with :math:`F(k) \ge q`, from a ``guess`` at most a step or two
+    off (scipy's ppf, whose cdf may differ from ``cdf`` in the last bits): keeps ``ppf`` and
+    ``cdf`` exact inverses of each other."""
+    k = np.asarray(guess, dtype=np.float64)
+    for _ in range(4):
+        k = np.where(cdf(k) < q, k + 1.0, k)
+        k = np.where((k > low) & (cdf(k - 1.0) >= q), k - 1.0, k)
+    return k
+
+
+def log_profile(derivatives, start: float, expand, label: str) -> ProfileProblem:
+    r"""A one-parameter profile problem solved by Newton on :math:`u = \log\theta`:
+    ``derivatives(theta)`` gives the mean negative log-likelihood's value, gradient and Hessian
+    in :math:`\theta` (arrays of one entry), ``expand(params)`` the full parameter dict."""
+    return ProfileProblem(
+        SmoothObjective(derivatives, ["log"]), [np.array(np.log(start))], expand, label
+    )
+
+
+def one_parameter_posterior(name: str, posterior) -> Conjugate:
+    """The conjugate result for a single parameter whose posterior is ``posterior``: its mode
+    and equal-tailed credible intervals."""
+
+    def intervals(level):
+        a = 0.5 * (1.0 - level)
+        lower, upper = posterior.ppf(np.array([a, 1.0 - a]))
+        return {name: (float(lower), float(upper))}
+
+    return Conjugate(posterior, {name: float(posterior.mode())}, intervals)
