@@ -35,7 +35,6 @@ import contextlib
 import datetime as dt
 import json
 import math
-import os
 import platform
 import sys
 import time
@@ -205,7 +204,8 @@ class Row:
 
     ``bound`` is ``">="`` when the anchor did not finish within its budget, so the ratio is a
     lower bound; ``remeasure`` (optional) returns a fresh ratio, used to confirm a drop against
-    the baseline before reporting it.
+    the baseline before reporting it; ``fail`` is the reason of a benchmark's own check that
+    failed (the row then fails whatever its ratio).
     """
 
     key: str
@@ -220,6 +220,7 @@ class Row:
     bound: str = ""
     ratio: float | None = None
     remeasure: Callable | None = None
+    fail: str = ""  # a benchmark's own failed check (e.g. accuracy below the anchor's)
 
     def __post_init__(self):
         if self.ratio is None:
@@ -242,7 +243,7 @@ def relative_gap(f_ours, f_theirs):
 
 def status(row):
     """``"pass"``, ``"info"`` (no enforced target) or the reasons the row fails."""
-    problems = []
+    problems = [row.fail] if row.fail else []
     if row.gap is not None and not row.gap <= row.gap_tol:
         problems.append("objective worse")
     if row.target is not None and row.target.enforced and not row.ratio >= row.target.min_ratio:
@@ -414,13 +415,6 @@ def _jsonable(obj):
     return obj
 
 
-def environ_single_thread():
-    """Set the thread-count variables to 1 unless set (before numpy is imported, they reach
-    every library; :func:`pin_threads` covers the ones loaded before)."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
-
-
 # --------------------------------------------------------------------------- time to accuracy
 
 
@@ -498,7 +492,7 @@ def _run_rung(solver, tol, objective, cap):
     return Run(tol, seconds, np.array(math.inf) if value is None else value, caught)
 
 
-def climb(solvers, objective, *, stop_at=1e-12, factor=10.0, cap=(1.0, 30.0)):
+def climb(solvers, objective, *, stop_at=1e-11, factor=5.0, cap=(1.0, 30.0)):
     """Run every available solver up its ladder of tolerances, once per rung.
 
     The first solver (loglik) runs its whole ladder and sets the reference. Every other one
@@ -525,7 +519,7 @@ def climb(solvers, objective, *, stop_at=1e-12, factor=10.0, cap=(1.0, 30.0)):
             sub = suboptimality(run.value, best)
             print(
                 f"    {solver.name:<8} tol {tol:<7.0e} {fmt_time(run.seconds):>9}  "
-                f"subopt {sub:.1e}",
+                f"subopt vs best so far {sub:.1e}",
                 flush=True,
             )
             if not np.all(np.isfinite(run.value)) or (

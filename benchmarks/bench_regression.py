@@ -409,7 +409,7 @@ def main(argv=None):
             type=float,
             nargs=2,
             default=(1.0, 30.0),
-            help="a peer stops climbing its ladder of tolerances after a run longer than 10x "
+            help="a peer stops climbing its ladder of tolerances after a run longer than 5x "
             "loglik's slowest, within these bounds (CPU seconds)",
         )
 
