@@ -136,7 +136,7 @@ def _cpu_per_call(fn, loops):
         return (time.process_time() - t0) / loops
 
 
-def time_interleaved(fns, repeats=5, min_time=0.02, first=None):
+def time_interleaved(fns, repeats=5, min_time=0.02, first=None, budget=20.0):
     """Time several callables against each other.
 
     Parameters
@@ -148,10 +148,13 @@ def time_interleaved(fns, repeats=5, min_time=0.02, first=None):
         rounds (A B C, C B A, ...), so each gets exactly ``repeats`` samples.
     min_time : float
         A callable faster than this is called ``ceil(min_time / t)`` times per sample.
+    budget : float
+        Fewer rounds (at least 2, the same for every callable) when ``repeats`` rounds would
+        take longer than this many CPU seconds (scipy's student_t fit at n = 1e6 takes 25 s).
     first : dict, optional
-        Name -> ``(result, warnings, seconds)`` of a first call already made; that call is then
-        not repeated (its time counts as one more sample for every callable alike only if all
-        have one).
+        Name -> ``(result, warnings, seconds)`` of a first call already made, which is then not
+        repeated. The first call (made here otherwise) gives the result and the warnings and
+        sets the loop count; its time is never one of the samples.
 
     Returns
     -------
@@ -163,6 +166,8 @@ def time_interleaved(fns, repeats=5, min_time=0.02, first=None):
         if name not in first:
             first[name] = call_recorded(fn)
     loops = {name: _loops(first[name][2], min_time) for name in fns}
+    per_round = sum(max(first[name][2], min_time) for name in fns)
+    repeats = max(min(repeats, 2), min(repeats, int(budget / max(per_round, 1e-9))))
     samples = {name: [] for name in fns}
     names = list(fns)
     for r in range(repeats):
@@ -172,6 +177,16 @@ def time_interleaved(fns, repeats=5, min_time=0.02, first=None):
         name: Timing(min(samples[name]), first[name][0], first[name][1], loops[name], samples[name])
         for name in fns
     }
+
+
+def remeasure_pair(ours, theirs, repeats=5, min_time=0.02):
+    """A ``Row.remeasure``: a fresh interleaved timing of two callables."""
+
+    def again():
+        t = time_interleaved({"ours": ours, "theirs": theirs}, repeats, min_time)
+        return t["ours"].seconds, t["theirs"].seconds
+
+    return again
 
 
 def _loops(seconds, min_time):
@@ -203,9 +218,10 @@ class Row:
     """loglik against one anchor on one problem (see the module's conventions).
 
     ``bound`` is ``">="`` when the anchor did not finish within its budget, so the ratio is a
-    lower bound; ``remeasure`` (optional) returns a fresh ratio, used to confirm a drop against
-    the baseline before reporting it; ``fail`` is the reason of a benchmark's own check that
-    failed (the row then fails whatever its ratio).
+    lower bound. ``remeasure`` (optional) returns fresh ``(ours, theirs)`` times, used to
+    confirm a drop against the baseline (the better of the two measurements is kept). ``fail``
+    is the reason of a benchmark's own check that failed (the row then fails whatever its
+    ratio).
     """
 
     key: str
@@ -345,8 +361,11 @@ class Report:
 
     def add(self, row):
         base = self.baseline.get(row.key)
-        if drop_of(row, base) and row.remeasure is not None:
-            row.ratio = max(row.ratio, row.remeasure())  # confirm a drop before reporting it
+        if drop_of(row, base) and row.remeasure is not None:  # confirm a drop: time again
+            ours, theirs = row.remeasure()
+            if _ratio(theirs, ours) > row.ratio:
+                row.ours, row.theirs, row.ratio = ours, theirs, _ratio(theirs, ours)
+                row.note = (row.note + "; " if row.note else "") + "re-timed after a drop"
         self.rows.append(row)
         print(self._line(row, base), flush=True)
         for line in (row.note,) if row.note else ():
@@ -497,10 +516,11 @@ def climb(solvers, objective, *, stop_at=1e-11, factor=5.0, cap=(1.0, 30.0)):
 
     The first solver (loglik) runs its whole ladder and sets the reference. Every other one
     stops at the first rung within ``stop_at`` of the best objective found so far (by any
-    solver), or after a run longer than its cap: ``factor`` times loglik's slowest run, within
-    ``cap = (low, high)`` CPU seconds (a warm-started loop is stopped at the cap, the others
-    finish their run). A peer stopped by the cap is then at least ``factor`` times slower than
-    loglik at every accuracy it did not reach. Returns ``{name: [Run, ...]}``.
+    solver), or once a run takes half its cap or more (the next, tighter run would likely pass
+    the cap; a warm-started loop is stopped at the cap, other runs cannot be interrupted). The
+    cap is ``factor`` times loglik's slowest run, within ``cap = (low, high)`` CPU seconds, so a
+    peer stopped by it is at least ``factor / 2`` times slower than loglik at every accuracy it
+    did not reach: enough to decide a ``>= 2x`` target. Returns ``{name: [Run, ...]}``.
     """
     import numpy as np
 
@@ -523,7 +543,7 @@ def climb(solvers, objective, *, stop_at=1e-11, factor=5.0, cap=(1.0, 30.0)):
                 flush=True,
             )
             if not np.all(np.isfinite(run.value)) or (
-                i > 0 and (run.seconds >= limit or sub <= stop_at)
+                i > 0 and (run.seconds >= limit / 2 or sub <= stop_at)
             ):
                 break
         if i == 0:
@@ -595,3 +615,16 @@ def time_to_accuracy(solvers, objective, levels, *, repeats=3, cap=(1.0, 30.0), 
     for key, seconds in retime(list(found)).items():
         found[key].seconds = min(found[key].seconds, seconds)
     return Accuracy(solvers, runs, best, times, retime)
+
+
+def remeasure_accuracy(acc, level, name):
+    """A ``Row.remeasure`` for a time-to-accuracy row: loglik's and ``name``'s chosen runs timed
+    afresh, interleaved; None when either never reached ``level`` (nothing to re-time)."""
+    if acc.times[("loglik", level)].tol is None or acc.times[(name, level)].tol is None:
+        return None
+
+    def again():
+        fresh = acc.retime([("loglik", level), (name, level)])
+        return fresh[("loglik", level)], fresh[(name, level)]
+
+    return again

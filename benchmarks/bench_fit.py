@@ -42,6 +42,7 @@ from _harness import (
     parse_args,
     pin_threads,
     relative_gap,
+    remeasure_pair,
     time_interleaved,
     warnings_text,
 )
@@ -176,6 +177,7 @@ def family_rows(name, n, rng, repeats):
             gap=gap,
             target=target,
             note=note,
+            remeasure=remeasure_pair(fns["loglik"], fns["scipy"], repeats),
         )
     if closed and n > 100:
         yield Row(
@@ -186,6 +188,7 @@ def family_rows(name, n, rng, repeats):
             t["pass"].seconds,
             target=Target(1 / 3, ">=0.33x"),
             note="" if "scipy" in t else note,
+            remeasure=remeasure_pair(fns["loglik"], fns["pass"], repeats),
         )
 
 
@@ -227,6 +230,7 @@ def compare_rows(rng, repeats):
             t[peer].seconds,
             gap=max(gaps),
             target=target,
+            remeasure=remeasure_pair(fns["loglik"], fns[peer], repeats),
             note=f"best family: loglik {table.index[0]}"
             + (f"; warnings {peer}: {warned}" if warned else ""),
         )

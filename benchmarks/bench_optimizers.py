@@ -34,6 +34,8 @@ from _harness import (
     parse_args,
     pin_threads,
     relative_gap,
+    remeasure_accuracy,
+    remeasure_pair,
     time_interleaved,
     time_to_accuracy,
 )
@@ -107,6 +109,7 @@ def accuracy_rows(shape, method, repeats):
             gap=gap,
             bound=">=" if censored else "",
             note=f"tolerances reaching it: loglik {ours.tol}, scipy {theirs.tol}",
+            remeasure=remeasure_accuracy(acc, level, "scipy"),
         )
 
 
@@ -137,6 +140,7 @@ def adam_overhead_row(repeats):
         t["numpy"].seconds,
         gap=gap,
         target=Target(1 / 1.5, ">=0.67x", enforced=False),  # issue 15
+        remeasure=remeasure_pair(ours, hand_written, repeats),
     )
 
 

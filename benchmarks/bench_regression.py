@@ -47,6 +47,7 @@ from _harness import (
     parse_args,
     pin_threads,
     relative_gap,
+    remeasure_accuracy,
     time_to_accuracy,
     warnings_text,
 )
@@ -361,10 +362,6 @@ def anchor_row(problem, acc, level, names, anchor, target):
     if censored:
         name = min(times, key=lambda n: times[n].bound_seconds)
 
-    def remeasure():
-        fresh = acc.retime([("loglik", level), (name, level)])
-        return fresh[(name, level)] / fresh[("loglik", level)]
-
     return Row(
         key=f"{problem.key}@{level:.0e}-{anchor}",
         label=f"{problem.label} to {level:.0e}",
@@ -374,7 +371,7 @@ def anchor_row(problem, acc, level, names, anchor, target):
         gap=relative_gap(acc.best_value("loglik"), acc.best_value(name)),
         target=target,
         bound=">=" if censored else "",
-        remeasure=None if censored or acc.times[("loglik", level)].tol is None else remeasure,
+        remeasure=remeasure_accuracy(acc, level, name),
     )
 
 
@@ -409,7 +406,7 @@ def main(argv=None):
             type=float,
             nargs=2,
             default=(1.0, 30.0),
-            help="a peer stops climbing its ladder of tolerances after a run longer than 5x "
+            help="a peer stops climbing its ladder of tolerances after a run of half 5x "
             "loglik's slowest, within these bounds (CPU seconds)",
         )
 

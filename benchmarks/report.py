@@ -20,6 +20,7 @@ import platform
 import re
 import subprocess
 import sys
+import textwrap
 
 from _harness import HERE, OUT, cpu_model, fmt_gap, fmt_ratio, fmt_time, versions
 
@@ -99,8 +100,9 @@ def header(runs, slow_tests):
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `benchmarks/report.py` from the run started {started} (commit {commit()}).",
+        "Written by `benchmarks/report.py` from the output of `make bench`.",
         "",
+        f"- Run: started {started}, commit {commit()}.",
         f"- Machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} "
         f"{platform.release()}; Python {platform.python_version()}.",
         f"- Packages: loglik {vers['loglik']}, "
@@ -166,27 +168,30 @@ def ratio_value(text):
     return float(m.group(0)) if m else float("nan")
 
 
+INTRO = (
+    "`make bench` installs the `bench` extra (scikit-learn, glum, skglm, celer, distfit, fitter) "
+    "into `.venv`, runs the statistical simulations and every `benchmarks/bench_*.py` — loglik "
+    "and the tools users would pick instead, side by side on the same problem, timed "
+    "interleaved with the same repetitions, CPU time on one thread — writes "
+    "`benchmarks/results.md` and exits non-zero when a target is missed, loglik's objective is "
+    "worse than the anchor's, or a ratio falls more than 10% below `benchmarks/baseline.json`. "
+    "Ratio = anchor time / loglik time (above 1: loglik faster). Penalised regression is timed "
+    "to accuracy: the time to a relative suboptimality of 1e-4 and 1e-10 against the best "
+    "objective any solver reached. The tables below are generated from `results.md` by "
+    "`python benchmarks/report.py --readme`."
+)
+
+
 def readme_section(text):
     head, benches = parse_results(text)
-    first = text.splitlines()[2] if len(text.splitlines()) > 2 else ""
-    lines = [
-        SECTION,
-        "",
-        "`make bench` installs the `bench` extra (scikit-learn, glum, skglm, celer, distfit, "
-        "fitter) into `.venv`, runs the statistical simulations and every "
-        "`benchmarks/bench_*.py` (loglik and the tools users would pick instead, side by side on "
-        "the same problem, interleaved, the same repetitions, CPU time on one thread), writes "
-        "`benchmarks/results.md` and exits non-zero when a target is missed, loglik's objective is "
-        "worse than the anchor's, or a ratio falls more than 10% below `benchmarks/baseline.json`. "
-        "Penalised regression is timed to accuracy (relative suboptimality 1e-4 and 1e-10 against "
-        "the best objective any solver reached). Ratio = anchor time / loglik time.",
-        "",
-        f"Latest run ({first.removeprefix('Written by `benchmarks/report.py` from the run ')}):",
-        *[h for h in head if h.startswith(("- Machine", "- Peers"))],
-        "",
-        "| benchmark: anchor, target | rows | pass | lowest ratio |",
-        "|---|---|---|---|",
-    ]
+    facts = {h[2:].split(":", 1)[0]: h[2:].split(":", 1)[1].strip() for h in head}
+    lines = [SECTION, "", *textwrap.wrap(INTRO, 100), ""]
+    lines += textwrap.wrap(
+        f"Latest run: {facts.get('Run', '-')} Machine: {facts.get('Machine', '-')} "
+        f"Peers: {facts.get('Peers', '-')}",
+        100,
+    )
+    lines += ["", "| benchmark: anchor, target | rows | pass | lowest ratio |", "|---|---|---|---|"]
     misses = []
     for bench, rows in benches.items():
         groups = {}
