@@ -131,8 +131,8 @@ def run(key, label, data, batch_size, epochs, seeds, dtype="float64"):
     if d_acc < -2 * np.nan_to_num(se_acc):
         fail.append("accuracy below scikit-learn's by > 2 SE")
     note = (
-        f"training NLL {np.mean(nll['loglik']):.4f} / {np.mean(nll['sklearn']):.4f} "
-        f"(diff {d_nll:+.4f} ± {se_nll:.4f}); test accuracy {np.mean(acc['loglik']):.4f} / "
+        f"training NLL {np.mean(nll['loglik']):.3g} / {np.mean(nll['sklearn']):.3g} "
+        f"(diff {d_nll:+.2g} ± {se_nll:.2g}); test accuracy {np.mean(acc['loglik']):.4f} / "
         f"{np.mean(acc['sklearn']):.4f} (diff {d_acc:+.4f} ± {se_acc:.4f}); {len(seeds)} seeds"
     )
     for name in best:

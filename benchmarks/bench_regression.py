@@ -353,15 +353,20 @@ def describe(acc, level):
 def anchor_row(problem, acc, level, names, anchor, target):
     """loglik against the fastest of ``names`` at ``level`` (one name: that solver)."""
     ours = acc.times[("loglik", level)].seconds
-    times = {n: acc.times[(n, level)] for n in names if (n, level) in acc.times}
+    times = {n: acc.times[(n, level)] for n in names if (n, level) in acc.times}  # available
     if not times:
         return None
+    # the fastest: a peer that reached the level, unless one stopped at its cap could still
+    # be faster (its lower bound below the best time reached): then the ratio is a lower bound
     name = min(times, key=lambda n: times[n].seconds)
-    censored = all(t.tol is None for t in times.values())
-    theirs = min(t.bound_seconds for t in times.values()) if censored else times[name].seconds
+    stopped = [n for n in names if n in times and times[n].tol is None]
+    first_stopped = min(stopped, key=lambda n: times[n].bound_seconds, default=None)
+    censored = first_stopped is not None and (
+        times[first_stopped].bound_seconds < times[name].seconds
+    )
     if censored:
-        name = min(times, key=lambda n: times[n].bound_seconds)
-
+        name = first_stopped
+    theirs = times[name].bound_seconds if censored else times[name].seconds
     return Row(
         key=f"{problem.key}@{level:.0e}-{anchor}",
         label=f"{problem.label} to {level:.0e}",
