@@ -334,7 +334,7 @@ def parse_args(description, argv=None, add=None, repeats=5):
 
 
 HEAD = (
-    f"{'row':<44} {'anchor':<26} {'loglik':>9} {'anchor':>9} {'ratio':>8} {'baseline':>9} "
+    f"{'row':<50} {'anchor':<26} {'loglik':>9} {'anchor':>9} {'ratio':>8} {'baseline':>9} "
     f"{'gap':>8} {'target':>9}  status"
 )
 
@@ -375,7 +375,7 @@ class Report:
         flag = "  DROP" if drop_of(row, base) else ""
         target = "-" if row.target is None else row.target.text
         return (
-            f"{row.label[:44]:<44} {row.anchor[:26]:<26} {fmt_time(row.ours):>9} "
+            f"{row.label[:50]:<50} {row.anchor[:26]:<26} {fmt_time(row.ours):>9} "
             f"{fmt_time(row.theirs):>9} {fmt_ratio(row.ratio, row.bound):>8} "
             f"{fmt_ratio(base):>9} {fmt_gap(row.gap):>8} {target:>9}  {status(row)}{flag}"
         )
