@@ -48,6 +48,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 BASELINE = HERE / "baseline.json"
 DROP = 0.10  # a ratio below (1 - DROP) x its baseline is a drop (issue 11's done-when)
+RETRIES = 2  # fresh interleaved timings before a drop is reported
 GAP_TOL = 1e-10  # default relative objective gap above which loglik's objective is "worse"
 
 
@@ -361,7 +362,9 @@ class Report:
 
     def add(self, row):
         base = self.baseline.get(row.key)
-        if drop_of(row, base) and row.remeasure is not None:  # confirm a drop: time again
+        for _ in range(RETRIES):  # confirm a drop: time again (noise only makes things slower)
+            if not drop_of(row, base) or row.remeasure is None:
+                break
             ours, theirs = row.remeasure()
             if _ratio(theirs, ours) > row.ratio:
                 row.ours, row.theirs, row.ratio = ours, theirs, _ratio(theirs, ours)
