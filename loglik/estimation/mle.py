@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from .._validation import ConvergenceWarning, check_choice
+from .censored_data import as_censored_data, is_scipy_censored
+from .censoring import censored_family
 from .data import FitData, as_fit_data
 from .family import get_family
 from .fitting import estimate, fit_with_optimizer
@@ -44,6 +46,7 @@ from .result import FitResult
 __all__ = [
     "DEFAULT_CONTINUOUS",
     "DEFAULT_DISCRETE",
+    "censored_problem",
     "compare",
     "fit",
     "fit_data",
@@ -71,7 +74,18 @@ DEFAULT_DISCRETE = ("poisson", "negative_binomial", "geometric", "bernoulli")
 # --------------------------------------------------------------------------------------------
 
 
-def fit(x, family, *, fixed=None, weights=None, optimizer=None, start=None, **options):
+def fit(
+    x,
+    family,
+    *,
+    fixed=None,
+    weights=None,
+    optimizer=None,
+    start=None,
+    censored=False,
+    truncation=None,
+    **options,
+):
     r"""Fit a distribution family to data by maximum likelihood.
 
     Minimises the mean negative log-likelihood
@@ -81,8 +95,12 @@ def fit(x, family, *, fixed=None, weights=None, optimizer=None, start=None, **op
 
     Parameters
     ----------
-    x : array_like
-        Observations: 1-D, or 2-D (rows) for ``multivariate_normal``. Never modified.
+    x : array_like or scipy.stats.CensoredData
+        Observations: 1-D, or 2-D (rows) for ``multivariate_normal``; a
+        ``scipy.stats.CensoredData``; or with ``censored=True`` an ``(n, 2)`` array of
+        ``(lower, upper)`` rows (equal for an exact value, ``upper = inf`` right-censored,
+        ``lower = -inf`` left-censored, both finite interval-censored; for counts both ends are
+        included). Never modified.
     family : str or Distribution class
         A family name (``"normal"``, ``"gamma"``, ...; see ``loglik.family_names()``) or class.
     fixed : dict, optional
@@ -95,6 +113,13 @@ def fit(x, family, *, fixed=None, weights=None, optimizer=None, start=None, **op
         configured one) on the full likelihood instead of the fast path, and record its path.
     start : dict, optional
         Starting values for the numeric fit (default: moment or robust estimates).
+    censored : bool
+        ``x`` holds ``(lower, upper)`` rows (see ``x``). The likelihood of a censored row is
+        the probability of its interval, :math:`S(l)`, :math:`F(u)` or :math:`F(u) - F(l)`
+        (see :mod:`loglik.estimation.censoring`).
+    truncation : (a, b), optional
+        Only values in :math:`(a, b]` (for counts :math:`[a, b]`) could be observed: each
+        row's probability is divided by :math:`F(b) - F(a)`. ``inf`` / ``-inf`` for one side.
     **options
         Passed to :func:`loglik.minimize` (``max_iter``, ``tol``, ``gtol``, ``batch_size``,
         ``random_state``, ``callback``, ``progress``, ...).
@@ -128,10 +153,23 @@ def fit(x, family, *, fixed=None, weights=None, optimizer=None, start=None, **op
     scale  32.84  74.21
     """
     cls = get_family(family)
-    data = as_fit_data(x, weights, ndim=2 if cls.multivariate else 1)
+    if censored or truncation is not None or is_scipy_censored(x):
+        cls, data = censored_problem(cls, x, weights, censored, truncation)
+    else:
+        data = as_fit_data(x, weights, ndim=2 if cls.multivariate else 1)
     fixed = check_fixed(cls, fixed)
     cls.check_data(data, fixed)
     return fit_data(cls, data, fixed, optimizer=optimizer, start=start, **options)
+
+
+def censored_problem(cls, x, weights, censored, truncation):
+    """``(family, data)`` for censored / truncated observations: the family wrapped by
+    :func:`~loglik.estimation.censoring.censored_family` and the validated rows, or the plain
+    family and sample when every row is exact and nothing is truncated."""
+    data = as_censored_data(x, weights, censored=censored, truncation=truncation)
+    if data.complete:
+        return cls, data.group("exact")
+    return censored_family(cls), data
 
 
 def fit_data(cls, data: FitData, fixed: dict, *, optimizer=None, start=None, **options):

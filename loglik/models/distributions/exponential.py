@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ...estimation.domains import POSITIVE, Param, Support
+from . import tails
 from .base import Distribution
 from .common import no_mle, one_parameter_posterior
 
@@ -71,6 +72,22 @@ class Exponential(Distribution):
     @staticmethod
     def _d2logpdf_dx2(x, scale):
         return 0.0 * x
+
+    # censored data: the pivot t = x/scale, a unit exponential; log S = -t exactly
+    _tails = tails.EXPONENTIAL
+
+    @staticmethod
+    def _pivot(x, scale):
+        t = x / scale
+        return t, (-t / scale,), ((2.0 * t / scale**2,),)
+
+    @staticmethod
+    def _logcdf(x, scale):
+        return tails.log_expm1_neg(x / scale)
+
+    @staticmethod
+    def _logsf(x, scale):
+        return -x / scale
 
     @staticmethod
     def _fisher(scale):

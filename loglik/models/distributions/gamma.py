@@ -8,6 +8,7 @@ import numpy as np
 from scipy import special
 
 from ...estimation.domains import POSITIVE, Param, Support
+from . import tails
 from .base import Distribution
 from .common import log_profile, require_spread, trigamma
 
@@ -95,6 +96,16 @@ class Gamma(Distribution):
         if np.any(shape < 1):
             raise ValueError("a gamma with shape below 1 has an unbounded density at 0: no mode")
         return _scalar_or_array((shape - 1.0) * scale)
+
+    # censored data: the incomplete gamma functions in log space (derivatives in the shape
+    # have no closed form: finite differences, see tails.py)
+    @staticmethod
+    def _logcdf(x, shape, scale):
+        return tails.log_gammainc(shape, x / scale)
+
+    @staticmethod
+    def _logsf(x, shape, scale):
+        return tails.log_gammaincc(shape, x / scale)
 
     @staticmethod
     def _fisher(shape, scale):

@@ -7,7 +7,9 @@ from scipy import special
 
 from ...estimation.data import FitData
 from ...estimation.domains import POSITIVE, REAL, Param, Support
+from . import tails
 from .base import Distribution
+from .location_scale import location_scale_pivot
 from .normal import Normal
 
 _LOG_2PI = np.log(2.0 * np.pi)
@@ -88,6 +90,21 @@ class LogNormal(Distribution):
     def _d2logpdf_dx2(x, mu, sigma):
         z = (np.log(x) - mu) / sigma
         return (1.0 + z / sigma - 1.0 / sigma**2) / x**2
+
+    # censored data: the normal pivot on log x
+    _tails = tails.NORMAL
+
+    @staticmethod
+    def _pivot(x, mu, sigma):
+        return location_scale_pivot((np.log(x) - mu) / sigma, sigma)
+
+    @staticmethod
+    def _logcdf(x, mu, sigma):
+        return special.log_ndtr((np.log(x) - mu) / sigma)
+
+    @staticmethod
+    def _logsf(x, mu, sigma):
+        return special.log_ndtr((mu - np.log(x)) / sigma)
 
     _fisher = staticmethod(Normal._fisher)
 

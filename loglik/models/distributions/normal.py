@@ -8,6 +8,7 @@ from scipy import special
 from ...estimation.data import moments
 from ...estimation.domains import POSITIVE, REAL, Param
 from ...estimation.family import Conjugate
+from . import tails
 from .common import no_mle, one_parameter_posterior, require_spread
 from .location_scale import LocationScale
 
@@ -45,6 +46,7 @@ class Normal(LocationScale):
     _standard_cdf = staticmethod(special.ndtr)
     _standard_ppf = staticmethod(special.ndtri)
     _sampler, _scipy_name = "normal", "norm"
+    _tails = tails.NORMAL  # censored data: the standard member's log-tails
 
     @staticmethod
     def _var(mu, sigma):

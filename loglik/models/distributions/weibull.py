@@ -7,6 +7,7 @@ from scipy import special
 
 from ...estimation.data import FitData, dot, moments
 from ...estimation.domains import POSITIVE, Param, Support
+from . import tails
 from .base import Distribution
 from .common import log_profile, require_spread
 
@@ -97,6 +98,28 @@ class Weibull(Distribution):
     @staticmethod
     def _d2logpdf_dx2(x, shape, scale):
         return -(shape - 1.0) / x**2 - shape * (shape - 1.0) * (x / scale) ** shape / x**2
+
+    # censored data: the pivot t = (x/scale)^shape, a unit exponential; log S = -t exactly
+    _tails = tails.EXPONENTIAL
+
+    @staticmethod
+    def _pivot(x, shape, scale):
+        r""":math:`t = (x/\lambda)^k`: :math:`t_k = t y`, :math:`t_\lambda = -k t/\lambda`,
+        :math:`t_{kk} = t y^2`, :math:`t_{k\lambda} = -t(1 + k y)/\lambda`,
+        :math:`t_{\lambda\lambda} = k(k + 1) t/\lambda^2` (:math:`y = \log(x/\lambda)`)."""
+        y = np.log(x / scale)
+        t = np.exp(shape * y)
+        cross = -t * (1.0 + shape * y) / scale
+        d2 = ((t * y * y, cross), (cross, shape * (shape + 1.0) * t / scale**2))
+        return t, (t * y, -shape * t / scale), d2
+
+    @staticmethod
+    def _logcdf(x, shape, scale):
+        return tails.log_expm1_neg((x / scale) ** shape)
+
+    @staticmethod
+    def _logsf(x, shape, scale):
+        return -((x / scale) ** shape)
 
     @staticmethod
     def _fisher(shape, scale):
