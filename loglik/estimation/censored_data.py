@@ -53,9 +53,9 @@ class CensoredFitData:
         self.n_obs = int(bounds.shape[0])
         self.n = float(self.n_obs) if w is None else float(np.sum(w))
         lo, hi = bounds[:, 0], bounds[:, 1]
-        kind = np.full(self.n_obs, 3, dtype=np.int8)
-        kind[np.isneginf(lo)] = 2
-        kind[np.isposinf(hi)] = 1
+        kind = np.where(hi == np.inf, np.int8(1), np.int8(3))
+        if np.minimum.reduce(lo) == -np.inf:
+            kind[lo == -np.inf] = 2
         kind[lo == hi] = 0
         self.kind = kind
         self._cache: dict = {}
@@ -159,19 +159,19 @@ def _check_bounds(arr: np.ndarray) -> np.ndarray:
     if arr.shape[0] == 0:
         raise ValueError("x is empty: there is nothing to fit")
     lo, hi = arr[:, 0], arr[:, 1]
-    if np.isnan(arr).any():
-        raise _row_error(np.isnan(arr).any(axis=1), "has NaN")
-    if (lo > hi).any():
+    if not np.all(lo <= hi):  # one pass catches NaN and reversed rows
+        if np.isnan(arr).any():
+            raise _row_error(np.isnan(arr).any(axis=1), "has NaN")
         row = int(np.flatnonzero(lo > hi)[0])
         raise _row_error(lo > hi, f"has lower {lo[row]!r} > upper {hi[row]!r}")
-    if np.isposinf(lo).any():
+    if np.maximum.reduce(lo) == np.inf:
         raise _row_error(np.isposinf(lo), "has lower bound inf (no value is above inf)")
-    if np.isneginf(hi).any():
+    if np.minimum.reduce(hi) == -np.inf:
         raise _row_error(np.isneginf(hi), "has upper bound -inf (no value is below -inf)")
-    if (np.isneginf(lo) & np.isposinf(hi)).any():
-        raise _row_error(
-            np.isneginf(lo) & np.isposinf(hi), "is (-inf, inf): it carries no information; drop it"
-        )
+    if np.minimum.reduce(lo) == -np.inf and np.maximum.reduce(hi) == np.inf:
+        both = np.isneginf(lo) & np.isposinf(hi)
+        if both.any():
+            raise _row_error(both, "is (-inf, inf): it carries no information; drop it")
     return arr
 
 
@@ -237,7 +237,7 @@ def as_censored_data(x, weights=None, *, censored=False, truncation=None) -> Cen
         if x is None or isinstance(x, (str, bytes)):
             raise ValueError(f"x must be an (n, 2) array of (lower, upper) rows, got {x!r}")
         try:
-            arr = np.array(x, dtype=np.float64)
+            arr = np.asarray(x, dtype=np.float64)  # only read, never modified
         except (TypeError, ValueError):
             raise ValueError("x (censored bounds) must be numeric") from None
         arr = _check_bounds(arr)

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ...estimation.data import FitData
 from ...estimation.domains import POSITIVE, Param, Support
 from . import tails
 from .base import Distribution
@@ -108,6 +109,18 @@ class Exponential(Distribution):
         return {"scale": float(mean)}
 
     start_values = closed_form_mle
+
+    @classmethod
+    def censored_closed_form(cls, data, fixed):
+        r"""Right censoring only (no truncation): :math:`\hat s = \sum_{\text{all}} w x / d`,
+        the total time on test over the number of exact rows :math:`d`."""
+        counts = data.counts()
+        if data.truncation is not None or counts["left"] or counts["interval"]:
+            return None
+        if "scale" in fixed:
+            return {}
+        total = FitData(np.ascontiguousarray(data.bounds[:, 0]), data.w).sum_x()
+        return {"scale": float(total / data.group("exact").n)}
 
     @classmethod
     def conjugate_posterior(cls, data, fixed, prior):

@@ -199,7 +199,74 @@ class Weibull(Distribution):
         return log_profile(derivatives, k0, expand, "newton on the profile likelihood of the shape")
 
     @classmethod
+    def censored_closed_form(cls, data, fixed):
+        r"""With the shape fixed and only right censoring: :math:`\hat\lambda^k = \sum_{\text{all}}
+        w x^k / d` (:math:`d` the total weight of the exact rows)."""
+        if "shape" not in fixed or not _right_censored_only(data):
+            return None
+        if "scale" in fixed:
+            return {}
+        rows, d = _observed_and_right(data)
+        return {
+            "scale": float(
+                np.exp(cls._log_scale(rows, fixed["shape"]) + np.log(rows.n / d) / fixed["shape"])
+            )
+        }
+
+    @classmethod
+    def censored_profile_problem(cls, data, fixed):
+        r"""Right censoring only (no truncation): with :math:`E` the exact rows (total weight
+        :math:`d`, :math:`L_E = \sum_E w\log x`) and :math:`A(k) = \sum_{\text{all}} w x^k`
+        (exact values and censoring times alike), :math:`\hat\lambda(k)^k = A(k)/d` and
+
+        .. math:: \ell_p(k) = d\log k - d\log(A(k)/d) + (k - 1) L_E - d,
+
+        strictly concave (:math:`\log A` is convex), so Newton on :math:`\log k` converges
+        from the Gumbel-moment start; each step is one pass over the logs."""
+        if fixed or not _right_censored_only(data):
+            return None
+        rows, d = _observed_and_right(data)
+        _, mean, var, top = cls._logs(rows)
+        require_spread(cls, rows, var)
+        L_E, n = data.group("exact").sum_log(), data.n
+        last = {}
+
+        def derivatives(theta):
+            k = theta[0]
+            a0, a1, a2 = cls._power_sums(rows, k)
+            last.update(k=k, a0=a0)
+            m1, m2 = a1 / a0, a2 / a0
+            f = -d * np.log(k) + d * (np.log(a0 / d) + k * (top + mean)) - (k - 1.0) * L_E + d
+            g = -d / k + d * (m1 + mean) - L_E
+            return f / n, np.array([g / n]), np.array([[(d / k**2 + d * (m2 - m1 * m1)) / n]])
+
+        def expand(params):
+            k = float(np.exp(params[0]))
+            a0 = last["a0"] if last.get("k") == k else cls._power_sums(rows, k)[0]
+            return {"shape": k, "scale": float(np.exp(np.log(a0 / d) / k + top + mean))}
+
+        k0 = np.pi / np.sqrt(6.0 * var)
+        label = "newton on the profile likelihood of the shape (right-censored)"
+        return log_profile(derivatives, k0, expand, label)
+
+    @classmethod
     def start_values(cls, data, fixed):
         _, _, var, _ = cls._logs(data)
         k = fixed.get("shape", np.pi / np.sqrt(6.0 * max(var, 1e-12)))
         return {"shape": k, "scale": fixed.get("scale", np.exp(cls._log_scale(data, k)))}
+
+
+def _right_censored_only(data) -> bool:
+    """Exact and right-censored rows only, nothing truncated (the profile's case)."""
+    counts = data.counts()
+    return data.truncation is None and counts["left"] == counts["interval"] == 0
+
+
+def _observed_and_right(data):
+    """``(rows, d)``: the exact values and right-censoring times together as one
+    :class:`FitData` (cached), and the exact rows' total weight :math:`d`."""
+
+    def compute():  # an exact row's lower bound is its value, a right-censored row's its time
+        return FitData(np.ascontiguousarray(data.bounds[:, 0]), data.w)
+
+    return data.cached("weibull_rows", compute), data.group("exact").n
