@@ -163,7 +163,7 @@ def _check_bounds(arr: np.ndarray) -> np.ndarray:
         if np.isnan(arr).any():
             raise _row_error(np.isnan(arr).any(axis=1), "has NaN")
         row = int(np.flatnonzero(lo > hi)[0])
-        raise _row_error(lo > hi, f"has lower {lo[row]!r} > upper {hi[row]!r}")
+        raise _row_error(lo > hi, f"has lower {float(lo[row])!r} > upper {float(hi[row])!r}")
     if np.maximum.reduce(lo) == np.inf:
         raise _row_error(np.isposinf(lo), "has lower bound inf (no value is above inf)")
     if np.minimum.reduce(hi) == -np.inf:
@@ -201,7 +201,8 @@ def _truncate(arr: np.ndarray, window) -> np.ndarray:
     if outside.any():
         row = int(np.flatnonzero(outside)[0])
         raise _row_error(
-            outside, f"has the value {lo[row]!r} outside the truncation window ({a:g}, {b:g}]"
+            outside,
+            f"has the value {float(lo[row])!r} outside the truncation window ({a:g}, {b:g}]",
         )
     new_lo, new_hi = np.maximum(lo, a), np.minimum(hi, b)
     miss = ~exact & (new_lo >= new_hi)
@@ -209,7 +210,8 @@ def _truncate(arr: np.ndarray, window) -> np.ndarray:
         row = int(np.flatnonzero(miss)[0])
         raise _row_error(
             miss,
-            f"({lo[row]!r}, {hi[row]!r}) does not meet the truncation window ({a:g}, {b:g}]",
+            f"({float(lo[row])!r}, {float(hi[row])!r}) does not meet the truncation window "
+            f"({a:g}, {b:g}]",
         )
     return np.column_stack([np.where(exact, lo, new_lo), np.where(exact, hi, new_hi)])
 
@@ -283,7 +285,7 @@ def check_censored_support(cls, data: CensoredFitData, fixed: dict) -> None:
             row = int(np.flatnonzero(mask)[0])
             raise _row_error(
                 mask,
-                f"({lo[row]!r}, {hi[row]!r}) lies {side} the {cls.name} support "
+                f"({float(lo[row])!r}, {float(hi[row])!r}) lies {side} the {cls.name} support "
                 f"({s.text()}): it has probability 0",
             )
     counts = data.counts()

@@ -12,6 +12,7 @@ from ...estimation.family import Conjugate, ProfileProblem
 from ...estimation.objective import SmoothObjective
 
 __all__ = [
+    "batch_newton",
     "log_profile",
     "no_mle",
     "one_parameter_posterior",
@@ -71,3 +72,23 @@ def one_parameter_posterior(name: str, posterior) -> Conjugate:
         return {name: (float(lower), float(upper))}
 
     return Conjugate(posterior, {name: float(posterior.mode())}, intervals)
+
+
+def batch_newton(step, theta, max_iter=50, tol=1e-12):
+    r"""Newton on :math:`\log\theta` for many independent one-parameter problems at once:
+    ``step(theta, rows)`` gives the (damped) steps in :math:`\log\theta` of the problems
+    ``rows`` (indices) at their values ``theta``; a row stops when its step is below ``tol``,
+    and rows that never settle are NaN (their MLE is reported as missing, not as a wrong
+    number)."""
+    theta = np.asarray(theta, dtype=np.float64).copy()
+    live = np.isfinite(theta) & (theta > 0)
+    theta[~live] = np.nan
+    for _ in range(max_iter):
+        if not live.any():
+            return theta
+        idx = np.flatnonzero(live)
+        delta = step(theta[idx], idx)
+        theta[idx] *= np.exp(delta)
+        live[idx[(np.abs(delta) < tol) | ~np.isfinite(delta)]] = False
+    theta[live] = np.nan
+    return theta

@@ -111,6 +111,11 @@ class Exponential(Distribution):
     start_values = closed_form_mle
 
     @classmethod
+    def fit_batch(cls, samples, fixed):
+        """Row means."""
+        return (np.full(samples.shape[0], fixed["scale"]) if fixed else samples.mean(axis=1),)
+
+    @classmethod
     def censored_closed_form(cls, data, fixed):
         r"""Right censoring only (no truncation): :math:`\hat s = \sum_{\text{all}} w x / d`,
         the total time on test over the number of exact rows :math:`d`."""

@@ -95,8 +95,11 @@ def _log_cf_q(a, z, iterations=300):
 def _log_regularised(a, z, small, big, series):
     a, z = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(z, dtype=np.float64))
     with np.errstate(divide="ignore", invalid="ignore"):
-        s, b = small(a, z), big(a, z)
-        out = np.where(s < 0.5, np.log(s), np.log1p(-b))
+        s = small(a, z)
+        out = np.log(s)
+        near_one = s >= 0.5  # log(s) = log1p(-(1 - s)), the complement computed directly
+        if np.any(near_one):
+            out[near_one] = np.log1p(-big(a[near_one], z[near_one]))
         under = (s < _TINY) & (z > 0)
         if np.any(under):
             out = np.array(out, dtype=np.float64)

@@ -9,7 +9,7 @@ from ...estimation.data import FitData, dot, moments
 from ...estimation.domains import POSITIVE, Param, Support
 from . import tails
 from .base import Distribution
-from .common import log_profile, require_spread
+from .common import batch_newton, log_profile, require_spread
 
 _EULER = np.euler_gamma
 
@@ -197,6 +197,37 @@ class Weibull(Distribution):
 
         k0 = np.pi / np.sqrt(6.0 * var)
         return log_profile(derivatives, k0, expand, "newton on the profile likelihood of the shape")
+
+    @classmethod
+    def fit_batch(cls, samples, fixed):
+        r"""Every row's profile likelihood of the shape by Newton on :math:`\log k`, all rows at
+        once (centred logs, exponents shifted by each row's maximum)."""
+        if fixed:
+            return None
+        y = np.log(samples)
+        mean = y.mean(axis=1, keepdims=True)
+        y -= mean
+        top = y.max(axis=1, keepdims=True)
+        k = np.pi / np.sqrt(6.0 * np.maximum(np.einsum("ij,ij->i", y, y) / y.shape[1], 1e-300))
+
+        def sums(k, rows):
+            yr = y[rows]
+            e = np.exp(k[:, None] * (yr - top[rows]))
+            a0 = e.sum(axis=1)
+            e *= yr
+            m1 = e.sum(axis=1) / a0
+            return a0, m1, np.einsum("ij,ij->i", e, yr) / a0
+
+        def step(k, rows):
+            _, m1, m2 = sums(k, rows)
+            g = -1.0 / k + m1  # d f / d k of the profile NLL per observation
+            h = 1.0 / k**2 + m2 - m1 * m1
+            return np.clip(-(k * g) / (k * k * h + k * g), -1.0, 1.0)
+
+        k = batch_newton(step, k)
+        a0 = sums(np.nan_to_num(k, nan=1.0), np.arange(k.size))[0]
+        log_scale = np.log(a0 / y.shape[1]) / k + top[:, 0] + mean[:, 0]
+        return k, np.exp(log_scale)
 
     @classmethod
     def censored_closed_form(cls, data, fixed):
