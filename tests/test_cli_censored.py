@@ -11,13 +11,9 @@ import pytest
 import loglik as ll
 from loglik import cli
 
+from .test_cli import run
+
 LEUKEMIA = str(resources.files("loglik.data") / "leukemia.csv")
-
-
-def run(capsys, *argv):
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def expected_fit(family):

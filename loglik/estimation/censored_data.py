@@ -65,13 +65,7 @@ class CensoredFitData:
         """The exact values (what a plain likelihood would read)."""
         return self.group("exact").x
 
-    def cached(self, key, compute):
-        """``compute()`` the first time ``key`` is asked for, the stored value afterwards."""
-        try:
-            return self._cache[key]
-        except KeyError:
-            value = self._cache[key] = compute()
-            return value
+    cached = FitData.cached  # the same cache protocol: compute once per key
 
     def rows_of(self, kind: str) -> np.ndarray:
         """The row numbers of one kind (``"exact"``, ``"right"``, ``"left"``, ``"interval"``)."""

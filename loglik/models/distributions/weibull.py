@@ -177,26 +177,38 @@ class Weibull(Distribution):
     def profile_problem(cls, data, fixed):
         if fixed:
             return None
-        _, mean, var, top = cls._logs(data)
-        require_spread(cls, data, var)
-        W = data.n
+        return cls._shape_profile(
+            data, data.n, None, "newton on the profile likelihood of the shape"
+        )
+
+    @classmethod
+    def _shape_profile(cls, rows, d, log_total, label):
+        r"""The profile likelihood of the shape over ``rows`` (every value: exact ones and, under
+        right censoring, the censoring times) with ``d`` the exact rows' weight and
+        ``log_total`` :math:`L_E = \sum_E w \log x` (None: all rows are exact). With
+        :math:`A(k) = \sum w x^k`, :math:`\hat\lambda^k = A/d` and, per unit of weight,
+        :math:`f(k) = [-d\log k + d\log(A/d) - (k - 1) L_E + d]/n`."""
+        _, mean, var, top = cls._logs(rows)
+        require_spread(cls, rows, var)
+        n = rows.n
+        L_E = n * mean if log_total is None else log_total
         last = {}
 
         def derivatives(theta):
             k = theta[0]
-            a0, a1, a2 = cls._power_sums(data, k)
+            a0, a1, a2 = cls._power_sums(rows, k)
             last.update(k=k, a0=a0)
             m1, m2 = a1 / a0, a2 / a0
-            f = -np.log(k) + np.log(a0 / W) + k * top + mean + 1.0
-            return f, np.array([-1.0 / k + m1]), np.array([[1.0 / k**2 + m2 - m1 * m1]])
+            f = -d * np.log(k) + d * (np.log(a0 / d) + k * (top + mean)) - (k - 1.0) * L_E + d
+            g = -d / k + d * (m1 + mean) - L_E
+            return f / n, np.array([g / n]), np.array([[(d / k**2 + d * (m2 - m1 * m1)) / n]])
 
         def expand(params):
             k = float(np.exp(params[0]))
-            a0 = last["a0"] if last.get("k") == k else cls._power_sums(data, k)[0]
-            return {"shape": k, "scale": float(np.exp(np.log(a0 / W) / k + top + mean))}
+            a0 = last["a0"] if last.get("k") == k else cls._power_sums(rows, k)[0]
+            return {"shape": k, "scale": float(np.exp(np.log(a0 / d) / k + top + mean))}
 
-        k0 = np.pi / np.sqrt(6.0 * var)
-        return log_profile(derivatives, k0, expand, "newton on the profile likelihood of the shape")
+        return log_profile(derivatives, np.pi / np.sqrt(6.0 * var), expand, label)
 
     @classmethod
     def fit_batch(cls, samples, fixed):
@@ -257,28 +269,8 @@ class Weibull(Distribution):
         if fixed or not _right_censored_only(data):
             return None
         rows, d = _observed_and_right(data)
-        _, mean, var, top = cls._logs(rows)
-        require_spread(cls, rows, var)
-        L_E, n = data.group("exact").sum_log(), data.n
-        last = {}
-
-        def derivatives(theta):
-            k = theta[0]
-            a0, a1, a2 = cls._power_sums(rows, k)
-            last.update(k=k, a0=a0)
-            m1, m2 = a1 / a0, a2 / a0
-            f = -d * np.log(k) + d * (np.log(a0 / d) + k * (top + mean)) - (k - 1.0) * L_E + d
-            g = -d / k + d * (m1 + mean) - L_E
-            return f / n, np.array([g / n]), np.array([[(d / k**2 + d * (m2 - m1 * m1)) / n]])
-
-        def expand(params):
-            k = float(np.exp(params[0]))
-            a0 = last["a0"] if last.get("k") == k else cls._power_sums(rows, k)[0]
-            return {"shape": k, "scale": float(np.exp(np.log(a0 / d) / k + top + mean))}
-
-        k0 = np.pi / np.sqrt(6.0 * var)
         label = "newton on the profile likelihood of the shape (right-censored)"
-        return log_profile(derivatives, k0, expand, label)
+        return cls._shape_profile(rows, d, data.group("exact").sum_log(), label)
 
     @classmethod
     def start_values(cls, data, fixed):
