@@ -14,6 +14,7 @@ from loglik import cli
 from .test_cli import run
 
 LEUKEMIA = str(resources.files("loglik.data") / "leukemia.csv")
+CENSORED = (LEUKEMIA, "-c", "time", "--censor-column", "relapse")  # 1 = relapse seen, 0 = not
 
 
 def expected_fit(family):
@@ -27,11 +28,7 @@ def test_fit_with_a_censor_column_is_the_censored_fit(capsys, tmp_path):
     code, out, _ = run(
         capsys,
         "fit",
-        LEUKEMIA,
-        "-c",
-        "time",
-        "--censor-column",
-        "relapse",
+        *CENSORED,
         "-f",
         "weibull",
         "--format",
@@ -52,11 +49,7 @@ def test_compare_ranks_censored_fits_by_aic(capsys):
     code, out, _ = run(
         capsys,
         "compare",
-        LEUKEMIA,
-        "-c",
-        "time",
-        "--censor-column",
-        "relapse",
+        *CENSORED,
         "--families",
         "weibull",
         "lognormal",
@@ -81,11 +74,7 @@ def test_truncation_and_bad_event_columns(capsys, tmp_path):
     code, _, err = run(
         capsys,
         "compare",
-        LEUKEMIA,
-        "-c",
-        "time",
-        "--censor-column",
-        "relapse",
+        *CENSORED,
         "--plot",
         str(tmp_path / "x.png"),
     )
