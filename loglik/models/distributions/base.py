@@ -455,23 +455,27 @@ class Distribution(Family):
 
     @classmethod
     def _tail_derivatives(cls, x, theta, order, upper):
-        from .tails import fd_tail_derivatives, pivot_tail_derivatives
-
         below, above = cls._tail_edges(x, theta)
         edge = below | above
         inside = x[~edge] if np.any(edge) else x
-        if cls._pivot is not None:
-            u, du, d2u = cls._pivot(inside, *theta)
-            log_g, dlog_g, log_lower, log_upper = cls._standard_tails(u)
-            tail = log_upper if upper else log_lower
-            L, grad, hess = pivot_tail_derivatives(tail, log_g, dlog_g, u, du, d2u, upper, order)
-        else:
-            fn = cls._logsf if upper else cls._logcdf
-            L, grad, hess = fd_tail_derivatives(fn, cls, inside, theta, order)
+        L, grad, hess = cls._inner_tail_derivatives(inside, theta, order, upper)
         if not np.any(edge):
             return L, grad, hess
         limit = np.where(below, 0.0 if upper else -np.inf, -np.inf if upper else 0.0)
         return _scatter(edge, limit, L, grad, hess)
+
+    @classmethod
+    def _inner_tail_derivatives(cls, x, theta, order, upper):
+        """``(L, grad, hess)`` of the log-tail at points inside the support: from the pivot,
+        else by finite differences (a family may do better, as the gamma does)."""
+        from .tails import fd_tail_derivatives, pivot_tail_derivatives
+
+        if cls._pivot is None:
+            return fd_tail_derivatives(cls._logsf if upper else cls._logcdf, cls, x, theta, order)
+        u, du, d2u = cls._pivot(x, *theta)
+        log_g, dlog_g, log_lower, log_upper = cls._standard_tails(u)
+        tail = log_upper if upper else log_lower
+        return pivot_tail_derivatives(tail, log_g, dlog_g, u, du, d2u, upper, order)
 
 
 def _scatter(edge, limit, L, grad, hess):
