@@ -279,7 +279,14 @@ class CensoredLikelihood:
         try:
             return dict(estimate(base, pseudo, fixed).values)
         except (ValueError, ArithmeticError):
+            pass
+        try:
             return base.start_values(pseudo, fixed)
+        except (ValueError, ArithmeticError) as exc:
+            raise ValueError(
+                f"no starting values for the censored {base.name} fit (from one value per row: "
+                f"{exc}); pass start="
+            ) from None
 
     @classmethod
     def exact_conf_int(cls, data, theta, free, level):
