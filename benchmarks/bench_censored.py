@@ -12,7 +12,10 @@ Rows:
 * goodness-of-fit p-values with estimated parameters, n = 100, B = 999 replicates each
   refitted, for the normal, gamma and Weibull: ``res.gof(statistic)`` against
   ``scipy.stats.goodness_of_fit`` with the same statistic and number of replicates. Target:
-  ``>= 20x``. The note gives both p-values (they differ by Monte-Carlo error only).
+  ``>= 20x``. The note gives both p-values (they differ by Monte-Carlo error only). Both sides
+  spend most of their time in the same B x n draws and cdf evaluations (``ndtr``, the
+  incomplete gamma), and scipy vectorises the normal's fit itself: the normal and gamma ratios
+  are bounded by that shared work (rows at n = 20 and 1000 show how the ratio moves with n).
 
 Times: CPU seconds, BLAS pinned to one thread, interleaved rounds, best of the rounds (the shared
 ``_harness`` of the benchmarks when it is present). Exit status 1 on a missed target or an
@@ -199,7 +202,7 @@ def fit_row(name, kind, n, rng, target, repeats):
     )
 
 
-def gof_row(name, statistic, n, n_boot, rng, repeats):
+def gof_row(name, statistic, n, n_boot, rng, repeats, target=Target(20.0, ">= 20x")):
     x = FAMILIES[name][0](rng, n)
     res = ll.fit(x, name)
     dist = FAMILIES[name][1]
@@ -224,7 +227,7 @@ def gof_row(name, statistic, n, n_boot, rng, repeats):
         anchor="scipy goodness_of_fit",
         ours=t["loglik"].seconds,
         theirs=t["scipy"].seconds,
-        target=Target(20.0, ">= 20x"),
+        target=target,
         note=f"p-values: loglik {p_ours:.3f}, scipy {p_theirs:.3f} (MC sd <= {sd:.3f})",
     )
 
@@ -243,6 +246,9 @@ def main(argv=None):
     for name in GOF:
         for statistic in ("ks", "ad"):
             report.add(gof_row(name, statistic, 100, n_boot, rng, args.repeats))
+    for name in ("normal", "gamma"):  # how the ratio moves with n (recorded, no target)
+        for n in (20, 1000):
+            report.add(gof_row(name, "ad", n, n_boot, rng, args.repeats, target=None))
     return report.finish()
 
 
