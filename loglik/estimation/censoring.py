@@ -34,8 +34,9 @@ from __future__ import annotations
 import numpy as np
 
 from .censored_data import CensoredFitData, check_censored_support
-from .data import CHUNK, FitData
+from .data import CHUNK
 from .family import Family
+from .fitting import estimate
 
 __all__ = ["censored_derivatives", "censored_family", "censored_loglik", "log1mexp"]
 
@@ -273,8 +274,6 @@ class CensoredLikelihood:
 
     @classmethod
     def start_values(cls, data, fixed):
-        from .fitting import estimate
-
         base, pseudo = cls.uncensored, data.pseudo_sample()
         try:
             return dict(estimate(base, pseudo, fixed).values)
@@ -338,8 +337,3 @@ def censored_family(cls):
     adapter = type(f"Censored{cls.__name__}", (CensoredLikelihood, cls), {"uncensored": cls})
     _ADAPTERS[cls] = adapter
     return adapter
-
-
-def plain(data: CensoredFitData) -> FitData:
-    """The exact rows as plain data (for a censored data set that has no censoring)."""
-    return data.group("exact")
