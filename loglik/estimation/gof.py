@@ -136,27 +136,10 @@ def _null_statistics(result, names, n_boot, rng) -> tuple[dict, int]:
         failed += int((~ok).sum())
         samples.sort(axis=1)
         good = [np.asarray(t)[ok][:, None] for t in theta]
-        stats = edf_statistics(_Hooks(cls, good), samples[ok], names)
+        stats = edf_statistics(cls(*good), samples[ok], names)
         for s in names:
             null[s].append(stats[s])
     return {s: np.concatenate(v) for s, v in null.items()}, failed
-
-
-class _Hooks:
-    """The replicates' fitted distributions through the family's own formulas (the samples
-    lie in the support: no edge handling, no validation of parameters the fit produced)."""
-
-    def __init__(self, cls, theta):
-        self.cls, self.theta = cls, theta
-
-    def cdf(self, x):
-        return self.cls._cdf(x, *self.theta)
-
-    def logcdf(self, x):
-        return self.cls.log_cdf(x, *self.theta)
-
-    def logsf(self, x):
-        return self.cls.log_sf(x, *self.theta)
 
 
 def gof(result, statistic="all", n_boot=999, random_state=None) -> pd.DataFrame:

@@ -228,7 +228,11 @@ class Distribution(Family):
         if self.support.integer:
             x = np.floor(x)
         below, above = x < low, x >= high
-        safe = np.where(below | above, self._safe_point(), x)
+        edge = below | above
+        if not edge.any():  # the common case (samples, data): no substitution needed
+            out = np.asarray(self._cdf(x, *self._theta), dtype=np.float64)
+            return out if out.ndim else float(out)
+        safe = np.where(edge, self._safe_point(), x)
         out = np.where(below, 0.0, np.where(above, 1.0, self._cdf(safe, *self._theta)))
         return out if out.ndim else float(out)
 

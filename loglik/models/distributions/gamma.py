@@ -10,7 +10,7 @@ from scipy import special
 from ...estimation.domains import POSITIVE, Param, Support
 from . import tails
 from .base import Distribution
-from .common import batch_newton, log_profile, require_spread, trigamma
+from .common import batch_newton, log_profile, require_spread, trigamma, trigamma_series
 
 
 class Gamma(Distribution):
@@ -208,7 +208,7 @@ class Gamma(Distribution):
 
         def step(a, rows):
             g = np.log(a) - special.digamma(a) - S[rows]
-            h = 1.0 / a - trigamma(a)  # d g / d a < 0
+            h = 1.0 / a - trigamma_series(a)  # d g / d a < 0 (only the step's size)
             return np.clip(-g / (h * a), -1.0, 1.0)  # the Newton step in log a
 
         a = batch_newton(step, a)
