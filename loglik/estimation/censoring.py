@@ -37,6 +37,7 @@ from .censored_data import CensoredFitData, check_censored_support
 from .data import CHUNK
 from .family import Family
 from .fitting import estimate
+from .likelihood import theta_from
 
 __all__ = ["censored_derivatives", "censored_family", "censored_loglik", "log1mexp"]
 
@@ -276,16 +277,17 @@ class CensoredLikelihood:
     def start_values(cls, data, fixed):
         base, pseudo = cls.uncensored, data.pseudo_sample()
         try:
-            return dict(estimate(base, pseudo, fixed).values)
+            start = dict(estimate(base, pseudo, fixed).values)
         except (ValueError, ArithmeticError):
-            pass
-        try:
-            return base.start_values(pseudo, fixed)
-        except (ValueError, ArithmeticError) as exc:
-            raise ValueError(
-                f"no starting values for the censored {base.name} fit (from one value per row: "
-                f"{exc}); pass start="
-            ) from None
+            try:
+                start = base.start_values(pseudo, fixed)
+            except (ValueError, ArithmeticError) as exc:
+                raise ValueError(
+                    f"no starting values for the censored {base.name} fit (from one value per "
+                    f"row: {exc}); pass start="
+                ) from None
+        _check_possible(base, data, theta_from(base, {**start, **fixed}))
+        return start
 
     @classmethod
     def exact_conf_int(cls, data, theta, free, level):
@@ -312,6 +314,29 @@ class CensoredLikelihood:
     @classmethod
     def fit_batch(cls, samples, fixed):
         return None
+
+
+def _check_possible(cls, data: CensoredFitData, theta) -> None:
+    """ValueError naming the first censored row with probability 0 at ``theta`` (a row beyond a
+    support that depends on a fixed parameter, such as the binomial's n)."""
+    pts = _points(cls, data)
+    checks = []
+    if pts["right"] is not None:
+        checks.append(("right", cls.log_sf(pts["right"][0], *theta)))
+    if pts["left"] is not None:
+        checks.append(("left", cls.log_cdf(pts["left"][0], *theta)))
+    if pts["interval"] is not None:
+        checks.append(("interval", _log_interval(cls, *pts["interval"][:2], theta)))
+    for kind, logp in checks:
+        bad = ~(np.asarray(logp) > -np.inf)
+        if bad.any():
+            row = int(data.rows_of(kind)[np.flatnonzero(bad)[0]])
+            lo, hi = (float(v) for v in data.bounds[row])
+            at = ", ".join(f"{n}={float(v):g}" for n, v in zip(cls.param_names, theta))
+            raise ValueError(
+                f"x (censored bounds) ({lo!r}, {hi!r}) at row {row} has probability 0 under "
+                f"{cls.name} with {at}: it lies outside the support"
+            )
 
 
 _ADAPTERS: dict = {}

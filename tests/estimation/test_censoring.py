@@ -348,6 +348,9 @@ def test_families_that_cannot_take_censored_data_say_why():
         ll.fit(np.array([[0.0, 0.0], [1.0, np.inf]]), "categorical", censored=True)
     with pytest.raises(ValueError, match="weights cannot go with a scipy CensoredData"):
         ll.fit(stats.CensoredData.right_censored([1.0, 2.0], [0, 1]), "weibull", weights=[1, 1])
+    rows = np.array([[3.0, 3.0], [12.0, np.inf], [2.0, 2.0]])  # beyond n = 10
+    with pytest.raises(ValueError, match=r"\(12.0, inf\) at row 1 has probability 0"):
+        ll.fit(rows, "binomial", censored=True, fixed={"n": 10})
     with pytest.raises(ValueError, match="non-integer bound"):
         ll.fit(np.array([[1.0, 1.0], [2.5, np.inf]]), "poisson", censored=True)
 
