@@ -91,10 +91,26 @@ def _parse_fixed(items) -> dict:
 
 
 def _sample(args):
+    """``(x, weights, censoring)``: the observations (``(lower, upper)`` rows with
+    ``--censor-column``), the weights, and the keywords that say how to read them."""
     frame = read_table(args.file)
     x = numeric_column(frame, args.column, args.file)
     weights = numeric_column(frame, args.weights, args.file) if args.weights else None
-    return x, weights
+    censoring = {}
+    if getattr(args, "truncation", None):
+        censoring["truncation"] = tuple(args.truncation)
+    if getattr(args, "censor_column", None):
+        event = numeric_column(frame, args.censor_column, args.file)
+        bad = (event != 0) & (event != 1)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise CLIError(
+                f"column {args.censor_column!r} must hold 1 (observed) or 0 (right-censored): "
+                f"row {row} is {event[row]:g}"
+            )
+        x = np.column_stack([x, np.where(event == 1, x, np.inf)])
+        censoring["censored"] = True
+    return x, weights, censoring
 
 
 def _save(fig, path: str) -> None:
@@ -123,8 +139,8 @@ def _emit(frame, fmt: str, text: str | None = None, extra: dict | None = None) -
 def _cmd_fit(args) -> int:
     from .estimation.mle import fit
 
-    x, weights = _sample(args)
-    result = fit(x, args.family, fixed=_parse_fixed(args.fixed), weights=weights)
+    x, weights, censoring = _sample(args)
+    result = fit(x, args.family, fixed=_parse_fixed(args.fixed), weights=weights, **censoring)
     summary = result.summary(level=args.level, method=args.ci, random_state=args.seed)
     extra = {
         "family": result.family,
@@ -137,6 +153,7 @@ def _cmd_fit(args) -> int:
         "fixed": result.fixed,
         "intervals": args.ci,
         "level": args.level,
+        "data": summary.info["data"],
     }
     _emit(summary.table, args.format, str(summary), extra)
     if args.plot:
@@ -150,10 +167,15 @@ def _cmd_fit(args) -> int:
 def _cmd_compare(args) -> int:
     from .estimation.mle import compare
 
-    x, weights = _sample(args)
-    table = compare(x, args.families, criterion=args.criterion, weights=weights)
+    x, weights, censoring = _sample(args)
+    table = compare(x, args.families, criterion=args.criterion, weights=weights, **censoring)
     shown = table.drop(columns=["params"], errors="ignore")
     _emit(shown, args.format)
+    if args.plot and censoring:
+        raise CLIError(
+            "compare --plot draws histograms of complete data; for censored data draw one fit "
+            "against the Kaplan-Meier curve with: loglik fit ... --censor-column ... --plot PNG"
+        )
     if args.plot:
         from .estimation.mle import fit
         from .plotting import compare as compare_plot
@@ -171,8 +193,8 @@ def _cmd_surface(args) -> int:
     from .estimation.mle import fit
     from .plotting import likelihood_surface
 
-    x, weights = _sample(args)
-    result = fit(x, args.family, fixed=_parse_fixed(args.fixed), weights=weights)
+    x, weights, censoring = _sample(args)
+    result = fit(x, args.family, fixed=_parse_fixed(args.fixed), weights=weights, **censoring)
     ax = likelihood_surface(
         result,
         tuple(args.params),
@@ -291,6 +313,21 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("file", help="CSV, TSV or Parquet file ('-' for CSV on stdin)")
         p.add_argument("--column", "-c", required=True, help="the column of observations")
         p.add_argument("--weights", help="a column of frequency weights")
+        p.add_argument(
+            "--censor-column",
+            metavar="EVENT",
+            help="right-censored data: a column of event indicators, 1 = the value was "
+            "observed (the event happened then), 0 = right-censored (the value is only known "
+            "to exceed it: still running when last seen), as in survival data",
+        )
+        p.add_argument(
+            "--truncation",
+            nargs=2,
+            type=float,
+            metavar=("A", "B"),
+            help="truncated data: only values in (A, B] could be observed (inf or -inf for an "
+            "open side; for counts both ends are included)",
+        )
         if family:
             p.add_argument("--family", "-f", required=True, help="distribution family name")
             p.add_argument(

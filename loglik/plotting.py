@@ -12,6 +12,7 @@ from .estimation.minimize import History
 
 __all__ = [
     "activations",
+    "censored_diagnostics",
     "compare",
     "cv_curve",
     "fit_diagnostics",
@@ -531,8 +532,11 @@ def fit_diagnostics(result, *, axes=None, bins="auto"):
     Histogram (or relative frequencies) with the fitted density (pmf); QQ plot (data quantiles
     against fitted quantiles at plotting positions :math:`(i - 0.5)/n`); PP plot (empirical
     against fitted CDF); empirical CDF with the fitted CDF. ``axes`` is a sequence of four Axes
-    (default: a new 2×2 figure). Returns the array of Axes.
+    (default: a new 2×2 figure). Returns the array of Axes. A fit to censored data gets
+    :func:`censored_diagnostics` instead.
     """
+    if hasattr(result.data, "bounds"):
+        return censored_diagnostics(result, axes=axes)
     x, w = _observations(result)
     if axes is None:
         import matplotlib.pyplot as plt
@@ -573,6 +577,82 @@ def fit_diagnostics(result, *, axes=None, bins="auto"):
     axes[3].set(xlabel="x", ylabel="cumulative probability", title="CDF")
     axes[3].legend(fontsize="small")
     return axes
+
+
+def censored_diagnostics(result, *, axes=None):
+    r"""Four views of a fit to censored data against the nonparametric estimate of the same
+    data (Kaplan–Meier, or Turnbull's NPMLE when rows are left- or interval-censored; see
+    :mod:`loglik.estimation.survival`): survival functions; PP (NPMLE against fitted cdf at the
+    NPMLE's steps); QQ (the steps against the fitted quantiles of the same probabilities); the
+    cumulative hazard :math:`\log(-\log S)` against :math:`\log x` (a straight line of slope
+    :math:`k` for a Weibull). With ``truncation=(a, b)`` the fitted curve is the conditional
+    survival :math:`(F(b) - F(x))/(F(b) - F(a))`, the law of what could be observed.
+    """
+    from .estimation.survival import npmle
+
+    cls, dist, data = result.family_class, result.dist, result.data
+    steps = npmle(data, discrete=cls.discrete)
+    steps = steps[(steps["mass"] > 1e-12) & np.isfinite(steps["upper"])]
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(2, 2, figsize=(10, 8), layout="constrained")
+        fig.suptitle(
+            f"{result.family} fit to censored data ({data.describe()}): "
+            f"loglik {result.loglik:.4g}, AIC {result.aic:.4g}",
+            fontsize="medium",
+        )
+    axes = np.asarray(axes).ravel()
+    if axes.size != 4:
+        raise ValueError(f"axes must hold four Axes, got {axes.size}")
+    a, b = data.truncation or (-np.inf, np.inf)
+    Fa, Fb = (dist.cdf(v) if np.isfinite(v) else float(v > 0) for v in (a, b))
+
+    def survival(t):
+        return np.clip((Fb - dist.cdf(t)) / (Fb - Fa), 0.0, 1.0)
+
+    ends = data.bounds[np.isfinite(data.bounds)]
+    low, high = dist.support_bounds()
+    start = max(ends.min() - 0.05 * np.ptp(ends), low)
+    grid = np.linspace(start, min(ends.max() + 0.05 * np.ptp(ends), high), 400)
+    steps = steps.assign(lower=steps["lower"].clip(lower=start))
+    kind = "Kaplan-Meier" if (steps["lower"] == steps["upper"]).all() else "Turnbull NPMLE"
+    _draw_npmle(axes[0], steps, kind, grid[0], ends.max())
+    axes[0].plot(grid, survival(grid), lw=1.8, label=f"fitted {result.family}")
+    axes[0].set(xlabel="x", ylabel="survival P(X > x)", title="survival functions")
+    axes[0].legend(fontsize="small")
+    empirical = 1.0 - steps["survival"].to_numpy()
+    upper = steps["upper"].to_numpy()
+    axes[1].plot(1.0 - survival(upper), empirical, "o", ms=4, label=kind)
+    axes[1].plot([0, 1], [0, 1], color="black", lw=1, label="y = x")
+    axes[1].set(xlabel="fitted CDF", ylabel=f"{kind} CDF", title="PP plot")
+    inside = (empirical > 0) & (empirical < 1)
+    q = dist.ppf(Fa + empirical[inside] * (Fb - Fa))
+    axes[2].plot(q, upper[inside], "o", ms=4, label=kind)
+    both = np.r_[q, upper[inside]]
+    axes[2].plot([both.min(), both.max()], [both.min(), both.max()], color="black", lw=1)
+    axes[2].set(xlabel=f"fitted {result.family} quantiles", ylabel=f"{kind} steps", title="QQ plot")
+    positive = (upper > 0) & inside
+    if positive.any():
+        s_np = steps["survival"].to_numpy()[positive]
+        axes[3].plot(np.log(upper[positive]), np.log(-np.log(s_np)), "o", ms=4, label=kind)
+        g = grid[(grid > 0) & (survival(grid) > 0) & (survival(grid) < 1)]
+        axes[3].plot(np.log(g), np.log(-np.log(survival(g))), lw=1.6, label="fitted")
+    axes[3].set(xlabel="log x", ylabel="log(-log S(x))", title="cumulative hazard (Weibull plot)")
+    axes[3].legend(fontsize="small")
+    return axes
+
+
+def _draw_npmle(ax, steps, kind, start, end):
+    """The NPMLE's survival from ``start`` to ``end``: level between its steps, dropping at an
+    exact time, and linearly across an innermost interval (where the NPMLE does not say how
+    the mass is spread)."""
+    s_after = steps["survival"].to_numpy()
+    s_before = np.r_[1.0, s_after[:-1]]
+    lo, hi = steps["lower"].to_numpy(), steps["upper"].to_numpy()
+    xs = np.r_[start, np.column_stack([lo, hi]).ravel(), max(end, hi[-1])]
+    ys = np.r_[1.0, np.column_stack([s_before, s_after]).ravel(), s_after[-1]]
+    ax.plot(xs, ys, color="black", lw=1.2, label=kind)
 
 
 def compare(results, *, ax=None, bins="auto", criterion="aic"):

@@ -67,7 +67,7 @@ def test_the_command_lines_run(tmp_path, monkeypatch, capsys):
         line[:2] for line in lines
     ]
     monkeypatch.chdir(tmp_path)
-    for name in ("strikes", "nile", "anes96"):
+    for name in ("strikes", "nile", "anes96", "leukemia"):
         ll.data.load(name).to_csv(f"{name}.csv", index=False)
     matplotlib.use("Agg")
     for line in lines:

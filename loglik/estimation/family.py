@@ -19,7 +19,13 @@ fixed. A family gives
   :meth:`Family.observed_information`, :meth:`Family.asymptotic_covariance`,
   :meth:`Family.on_boundary`, :meth:`Family.profile_loglik`, :meth:`Family.exact_conf_int`,
   :meth:`Family.usual_estimates`, :meth:`Family.fit_notes`;
-* **conjugacy**: :meth:`Family.conjugate_posterior`.
+* **conjugacy**: :meth:`Family.conjugate_posterior`;
+* **censored and truncated data** (:mod:`loglik.estimation.censoring`): :meth:`Family.log_cdf`,
+  :meth:`Family.log_sf` and their derivatives :meth:`Family.log_cdf_derivatives`,
+  :meth:`Family.log_sf_derivatives`, and the optional shortcuts
+  :meth:`Family.censored_closed_form`, :meth:`Family.censored_profile_problem`;
+* **resampling**: :meth:`Family.bootstrap_data` (what a bootstrap replicate refits) and
+  :meth:`Family.fit_batch` (many samples fitted at once, for goodness-of-fit p-values).
 
 Every hook but three has a default here; :meth:`Family.check_params`,
 :meth:`Family.loglik_total` and :meth:`Family.loglik_derivatives` must be given
@@ -255,6 +261,64 @@ class Family:
         (a :class:`Conjugate`) when ``prior`` (parameter name, or tuple of names, -> prior
         distribution) is conjugate to the family, else None (the default: the MAP is then found
         numerically)."""
+        return None
+
+    # ---- censored and truncated data --------------------------------------------------------
+
+    @classmethod
+    def log_cdf(cls, x, *theta):
+        r""":math:`\log F(x \mid \theta) = \log P(X \le x)` per point, evaluated without
+        underflow in the lower tail; ``theta`` may be arrays that broadcast with ``x``. Default:
+        not available (ValueError: the family cannot fit censored data)."""
+        raise ValueError(f"the {cls.name} family has no cdf here: it cannot fit censored data")
+
+    @classmethod
+    def log_sf(cls, x, *theta):
+        r""":math:`\log S(x \mid \theta) = \log P(X > x)` per point, accurate in the upper tail
+        (not :math:`\log(1 - F)`, which is 0 there). Default: not available."""
+        raise ValueError(f"the {cls.name} family has no cdf here: it cannot fit censored data")
+
+    @classmethod
+    def log_cdf_derivatives(cls, x, theta: tuple, order: int = 2):
+        r"""``(L, grad, hess)`` per point at one ``theta``: :math:`L = \log F(x)`, ``grad[j]``
+        :math:`= \partial L/\partial\theta_j` and ``hess[j][k]`` over the estimable parameters
+        (None for ``order=1``). Default: not available."""
+        raise ValueError(f"the {cls.name} family has no cdf here: it cannot fit censored data")
+
+    @classmethod
+    def log_sf_derivatives(cls, x, theta: tuple, order: int = 2):
+        r"""``(L, grad, hess)`` per point for :math:`L = \log S(x)` (see
+        :meth:`log_cdf_derivatives`)."""
+        raise ValueError(f"the {cls.name} family has no cdf here: it cannot fit censored data")
+
+    @classmethod
+    def censored_closed_form(cls, data, fixed: dict) -> dict | None:
+        """The MLE on censored data (a
+        :class:`~loglik.estimation.censored_data.CensoredFitData`) in closed form, or None (the
+        default; the exponential has one under right censoring)."""
+        return None
+
+    @classmethod
+    def censored_profile_problem(cls, data, fixed: dict) -> ProfileProblem | None:
+        """A reduced problem on censored data (the Weibull's profile likelihood of its shape
+        under right censoring), or None (the default: Newton on the full censored
+        likelihood)."""
+        return None
+
+    # ---- resampling --------------------------------------------------------------------------
+
+    @classmethod
+    def bootstrap_data(cls, data, dist, rng):
+        """The data of one bootstrap replicate: default parametric, a sample of the data's size
+        (the total weight, rounded, for weighted data) from the fitted ``dist``."""
+        size = data.n_obs if data.w is None else round(data.n)
+        return FitData(dist.sample(size, rng))
+
+    @classmethod
+    def fit_batch(cls, samples: np.ndarray, fixed: dict):
+        """The MLE of every row of ``samples`` (a ``(B, n)`` array of samples) at once, as a
+        tuple of ``(B,)`` arrays in ``param_names`` order (fixed parameters broadcast), or None
+        when the family has no vectorised fit (the default: each row is then fitted alone)."""
         return None
 
 

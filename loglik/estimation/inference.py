@@ -159,8 +159,10 @@ def _search(excess, eta0, direction, step, t) -> float:
 
 
 def bootstrap_estimates(result, n_boot: int = 1000, random_state=None) -> pd.DataFrame:
-    r"""Parametric bootstrap: ``n_boot`` samples of the data's size from the fitted
-    distribution, each refitted (same ``fixed``); one row of label values per replicate.
+    r"""Bootstrap: ``n_boot`` replicates of the data (the family's
+    :meth:`~loglik.estimation.family.Family.bootstrap_data`: parametric, samples of the data's
+    size from the fitted distribution; for censored data the rows resampled with replacement),
+    each refitted (same ``fixed``); one row of label values per replicate.
 
     Replicates on which the MLE does not exist (e.g. a zero-variance sample) are dropped and
     counted in ``frame.attrs["failed"]``.
@@ -169,13 +171,12 @@ def bootstrap_estimates(result, n_boot: int = 1000, random_state=None) -> pd.Dat
     rng = check_random_state(random_state)
     cls, fixed = result.family_class, result.fixed
     labels = cls.labels(result.theta, result.free)
-    size = result.n_obs if result.data.w is None else round(result.n)
     dist = result.dist
     rows, failed = [], 0
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         for _ in range(n_boot):
-            sample = FitData(dist.sample(size, rng))
+            sample = cls.bootstrap_data(result.data, dist, rng)
             try:
                 est = estimate(cls, sample, fixed)
                 theta = theta_from(cls, {**est.values, **fixed})

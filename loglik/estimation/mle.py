@@ -34,16 +34,20 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .._validation import ConvergenceWarning, check_choice
+from .._validation import ConvergenceWarning, check_choice, check_random_state
+from .censored_data import CensoredFitData, as_censored_data, is_scipy_censored
+from .censoring import censored_family
 from .data import FitData, as_fit_data
 from .family import get_family
 from .fitting import estimate, fit_with_optimizer
+from .gof import check_statistics
 from .likelihood import check_fixed, check_start
 from .result import FitResult
 
 __all__ = [
     "DEFAULT_CONTINUOUS",
     "DEFAULT_DISCRETE",
+    "censored_problem",
     "compare",
     "fit",
     "fit_data",
@@ -71,7 +75,18 @@ DEFAULT_DISCRETE = ("poisson", "negative_binomial", "geometric", "bernoulli")
 # --------------------------------------------------------------------------------------------
 
 
-def fit(x, family, *, fixed=None, weights=None, optimizer=None, start=None, **options):
+def fit(
+    x,
+    family,
+    *,
+    fixed=None,
+    weights=None,
+    optimizer=None,
+    start=None,
+    censored=False,
+    truncation=None,
+    **options,
+):
     r"""Fit a distribution family to data by maximum likelihood.
 
     Minimises the mean negative log-likelihood
@@ -81,8 +96,12 @@ def fit(x, family, *, fixed=None, weights=None, optimizer=None, start=None, **op
 
     Parameters
     ----------
-    x : array_like
-        Observations: 1-D, or 2-D (rows) for ``multivariate_normal``. Never modified.
+    x : array_like or scipy.stats.CensoredData
+        Observations: 1-D, or 2-D (rows) for ``multivariate_normal``; a
+        ``scipy.stats.CensoredData``; or with ``censored=True`` an ``(n, 2)`` array of
+        ``(lower, upper)`` rows (equal for an exact value, ``upper = inf`` right-censored,
+        ``lower = -inf`` left-censored, both finite interval-censored; for counts both ends are
+        included). Never modified.
     family : str or Distribution class
         A family name (``"normal"``, ``"gamma"``, ...; see ``loglik.family_names()``) or class.
     fixed : dict, optional
@@ -95,6 +114,13 @@ def fit(x, family, *, fixed=None, weights=None, optimizer=None, start=None, **op
         configured one) on the full likelihood instead of the fast path, and record its path.
     start : dict, optional
         Starting values for the numeric fit (default: moment or robust estimates).
+    censored : bool
+        ``x`` holds ``(lower, upper)`` rows (see ``x``). The likelihood of a censored row is
+        the probability of its interval, :math:`S(l)`, :math:`F(u)` or :math:`F(u) - F(l)`
+        (see :mod:`loglik.estimation.censoring`).
+    truncation : (a, b), optional
+        Only values in :math:`(a, b]` (for counts :math:`[a, b]`) could be observed: each
+        row's probability is divided by :math:`F(b) - F(a)`. ``inf`` / ``-inf`` for one side.
     **options
         Passed to :func:`loglik.minimize` (``max_iter``, ``tol``, ``gtol``, ``batch_size``,
         ``random_state``, ``callback``, ``progress``, ...).
@@ -128,10 +154,23 @@ def fit(x, family, *, fixed=None, weights=None, optimizer=None, start=None, **op
     scale  32.84  74.21
     """
     cls = get_family(family)
-    data = as_fit_data(x, weights, ndim=2 if cls.multivariate else 1)
+    if censored or truncation is not None or is_scipy_censored(x):
+        cls, data = censored_problem(cls, x, weights, censored, truncation)
+    else:
+        data = as_fit_data(x, weights, ndim=2 if cls.multivariate else 1)
     fixed = check_fixed(cls, fixed)
     cls.check_data(data, fixed)
     return fit_data(cls, data, fixed, optimizer=optimizer, start=start, **options)
+
+
+def censored_problem(cls, x, weights, censored, truncation):
+    """``(family, data)`` for censored / truncated observations: the family wrapped by
+    :func:`~loglik.estimation.censoring.censored_family` and the validated rows, or the plain
+    family and sample when every row is exact and nothing is truncated."""
+    data = as_censored_data(x, weights, censored=censored, truncation=truncation)
+    if data.complete:
+        return cls, data.group("exact")
+    return censored_family(cls), data
 
 
 def fit_data(cls, data: FitData, fixed: dict, *, optimizer=None, start=None, **options):
@@ -151,7 +190,19 @@ def fit_data(cls, data: FitData, fixed: dict, *, optimizer=None, start=None, **o
 # --------------------------------------------------------------------------------------------
 
 
-def compare(x, families=None, *, criterion="aic", weights=None, fixed=None) -> pd.DataFrame:
+def compare(
+    x,
+    families=None,
+    *,
+    criterion="aic",
+    weights=None,
+    fixed=None,
+    censored=False,
+    truncation=None,
+    gof=False,
+    n_boot=999,
+    random_state=None,
+) -> pd.DataFrame:
     r"""Fit several families to the same data and rank them.
 
     Parameters
@@ -168,6 +219,17 @@ def compare(x, families=None, *, criterion="aic", weights=None, fixed=None) -> p
         Frequency weights, as for :func:`fit`.
     fixed : dict, optional
         Family name -> its ``fixed`` dict (e.g. ``{"binomial": {"n": 10}}``).
+    censored, truncation
+        Censored or truncated data, as for :func:`fit` (also a ``scipy.stats.CensoredData``):
+        every family is fitted to the censored likelihood and ranked by AIC (or AICc, BIC);
+        the KS distance does not apply (NaN) and ``criterion="ks"`` or ``gof`` is an error.
+    gof : bool, str or list
+        Add goodness-of-fit p-values (parametric bootstrap refitting each replicate, see
+        :meth:`FitResult.gof`): True for all three statistics, or ``"ks"``, ``"cvm"``,
+        ``"ad"`` or a list; columns ``gof_ks``, ``gof_cvm``, ``gof_ad``. Off by default (it
+        costs ``n_boot`` refits per family).
+    n_boot, random_state
+        Replicates and randomness of the goodness-of-fit p-values.
 
     Returns
     -------
@@ -181,12 +243,14 @@ def compare(x, families=None, *, criterion="aic", weights=None, fixed=None) -> p
         given: with estimated parameters the usual ones do not hold.
     """
     criterion = check_choice(criterion, "criterion", ("aic", "aicc", "bic", "ks"))
-    data = as_fit_data(x, weights)
-    order = np.argsort(data.x, kind="stable")
-    ordered = FitData(data.x[order], None if data.w is None else data.w[order])
+    data, ordered = _compare_data(x, weights, censored, truncation)
+    if isinstance(data, CensoredFitData) and (criterion == "ks" or gof):
+        raise ValueError(
+            "the KS distance and goodness-of-fit tests need the complete empirical cdf: they do "
+            "not apply to censored or truncated data; rank by criterion='aic', 'aicc' or 'bic'"
+        )
     if families is None:
-        integer = ordered.x[0] >= 0 and not np.modf(ordered.x)[0].any()
-        families = DEFAULT_DISCRETE if integer else DEFAULT_CONTINUOUS
+        families = _default_families(data)
     classes = [get_family(f) for f in families]
     kinds = {cls.discrete for cls in classes if not cls.multivariate}
     if len(kinds) > 1:
@@ -195,7 +259,12 @@ def compare(x, families=None, *, criterion="aic", weights=None, fixed=None) -> p
             "and continuous ones (log densities) are not comparable; compare them separately"
         )
     fixed = fixed or {}
-    rows = [_compare_row(cls, data, ordered, fixed) for cls in classes]
+    tests = dict(
+        names=check_statistics("all" if gof is True else gof) if gof else [],
+        n_boot=n_boot,
+        rng=check_random_state(random_state),
+    )
+    rows = [_compare_row(cls, data, ordered, fixed, tests) for cls in classes]
     table = pd.DataFrame(rows).set_index("family")
     ok = table["applicable"]
     ranked = table[ok].sort_values(criterion, kind="stable")
@@ -206,17 +275,44 @@ def compare(x, families=None, *, criterion="aic", weights=None, fixed=None) -> p
         ranked = ranked.assign(weight=rel / rel.sum())
     out = pd.concat([ranked, table[~ok]])
     columns = ["k", "loglik", "aic", "aicc", "bic", "ks", "delta", "weight", "params"]
+    columns += [f"gof_{name}" for name in tests["names"]]
     columns += ["converged", "applicable", "note"]
     return out.reindex(columns=columns)
 
 
-def _compare_row(cls, data: FitData, ordered: FitData, fixed_all: dict) -> dict:
+def _default_families(data) -> tuple:
+    """The discrete families for non-negative integer data, else the continuous ones (without
+    the uniform for censored data: its censored MLE is not a stationary point)."""
+    censored = isinstance(data, CensoredFitData)
+    x = data.pseudo_sample().x if censored else data.x
+    ends = data.bounds[np.isfinite(data.bounds)] if censored else x
+    if x.min() >= 0 and not np.modf(ends)[0].any():
+        return DEFAULT_DISCRETE
+    return tuple(f for f in DEFAULT_CONTINUOUS if not (censored and f == "uniform"))
+
+
+def _compare_data(x, weights, censored, truncation):
+    """``(data, ordered)``: validated data and a sorted copy (for the KS distance); for
+    censored data both are the :class:`CensoredFitData` (complete rows become plain data)."""
+    if censored or truncation is not None or is_scipy_censored(x):
+        data = as_censored_data(x, weights, censored=censored, truncation=truncation)
+        if not data.complete:
+            return data, data
+        x, weights = data.group("exact").x, data.group("exact").w
+    data = as_fit_data(x, weights)
+    order = np.argsort(data.x, kind="stable")
+    return data, FitData(data.x[order], None if data.w is None else data.w[order])
+
+
+def _compare_row(cls, data, ordered, fixed_all: dict, tests: dict) -> dict:
     """One family's line: checked on the data as given (errors name their rows), fitted on the
     sorted copy (the likelihood does not depend on the order; the KS distance needs it)."""
     row = {"family": cls.name, "applicable": False}
     if cls.multivariate:
         return {**row, "note": "multivariate: not comparable with univariate families"}
     try:
+        if isinstance(data, CensoredFitData):
+            cls = censored_family(cls)
         fixed = check_fixed(cls, fixed_all.get(cls.name))
         cls.check_data(data, fixed)
         with warnings.catch_warnings():
@@ -231,12 +327,24 @@ def _compare_row(cls, data: FitData, ordered: FitData, fixed_all: dict) -> dict:
         "aic": res.aic,
         "aicc": res.aicc,
         "bic": res.bic,
-        "ks": ks_distance(res.dist, ordered),
+        "ks": np.nan if ordered is data else ks_distance(res.dist, ordered),
         "params": res.params,
         "converged": res.converged,
         "applicable": True,
         "note": "",
+        **_gof_columns(res, tests),
     }
+
+
+def _gof_columns(res, tests: dict) -> dict:
+    """``gof_<statistic>`` p-values for the compare table (NaN where they do not apply)."""
+    if not tests["names"]:
+        return {}
+    try:
+        table = res.gof(tests["names"], tests["n_boot"], tests["rng"])
+    except ValueError:
+        return {f"gof_{name}": np.nan for name in tests["names"]}
+    return {f"gof_{name}": float(table.loc[name, "pvalue"]) for name in tests["names"]}
 
 
 def ks_distance(dist, data: FitData) -> float:

@@ -160,7 +160,7 @@ class FitResult:
 
     @cached_property
     def dist(self):
-        return self.family_class(*self.theta)
+        return getattr(self.family_class, "uncensored", self.family_class)(*self.theta)
 
     def to_scipy(self):
         """The fitted distribution as a frozen ``scipy.stats`` object."""
@@ -281,6 +281,15 @@ class FitResult:
             self._boot[key] = frame
         return frame
 
+    def gof(self, statistic="all", n_boot=999, random_state=None):
+        """Kolmogorov-Smirnov, Cramer-von Mises and Anderson-Darling tests of the fit, with
+        p-values by a parametric bootstrap that refits every replicate (see
+        :func:`loglik.estimation.gof.gof`); a DataFrame indexed by statistic with
+        ``statistic``, ``pvalue``, ``n_boot``. Not for censored data (a ValueError says why)."""
+        from .gof import gof
+
+        return gof(self, statistic, n_boot, random_state)
+
     # ---- diagnostics -----------------------------------------------------------------------
 
     @cached_property
@@ -363,6 +372,7 @@ class FitResult:
                 "iterations": self.n_iter,
                 "fixed": self.fixed or "",
                 "intervals": method,
+                "data": self.data.describe() if hasattr(self.data, "describe") else "",
             },
             dtype=object,
         )
@@ -422,6 +432,8 @@ class Summary:
             head.append(f"AIC = {i['AIC']:.6g}   AICc = {i['AICc']:.6g}   BIC = {i['BIC']:.6g}")
         if i["fixed"]:
             head.append("fixed: " + ", ".join(f"{k} = {_show(v)}" for k, v in i["fixed"].items()))
+        if i.get("data"):
+            head.append(f"data: {i['data']}")
         body = self.table.to_string(float_format=lambda v: f"{v:.6g}")
         return "\n".join([*head, f"intervals: {i['intervals']}", "", body])
 

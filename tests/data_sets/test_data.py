@@ -8,7 +8,15 @@ import loglik as ll
 
 def test_every_data_set_loads_with_provenance():
     table = ll.data.list_datasets()
-    assert set(table.index) == {"strikes", "nile", "randhie", "longley", "anes96", "engel"}
+    assert set(table.index) == {
+        "strikes",
+        "nile",
+        "randhie",
+        "longley",
+        "anes96",
+        "leukemia",
+        "engel",
+    }
     assert (table["rows"] > 0).all()
     for name in table.index:
         text = ll.data.describe(name)
@@ -23,6 +31,11 @@ def test_contents_match_their_descriptions():
     visits = ll.data.load("randhie")["mdvis"]
     assert visits.dtype.kind == "i" and visits.min() == 0 and visits.var() > visits.mean()
     assert set(np.unique(ll.data.load("anes96")["vote"])) == {0, 1}
+    leukemia = ll.data.load("leukemia")
+    assert leukemia.shape == (42, 3)
+    counts = leukemia.groupby("treatment")["relapse"].agg(["size", "sum"])
+    assert counts.loc["6-MP"].tolist() == [21, 9] and counts.loc["placebo"].tolist() == [21, 21]
+    assert leukemia.loc[leukemia["treatment"] == "6-MP", "time"].sum() == 359
 
 
 def test_load_returns_a_fresh_frame():

@@ -228,7 +228,11 @@ class Distribution(Family):
         if self.support.integer:
             x = np.floor(x)
         below, above = x < low, x >= high
-        safe = np.where(below | above, self._safe_point(), x)
+        edge = below | above
+        if not edge.any():  # the common case (samples, data): no substitution needed
+            out = np.asarray(self._cdf(x, *self._theta), dtype=np.float64)
+            return out if out.ndim else float(out)
+        safe = np.where(edge, self._safe_point(), x)
         out = np.where(below, 0.0, np.where(above, 1.0, self._cdf(safe, *self._theta)))
         return out if out.ndim else float(out)
 
@@ -291,6 +295,16 @@ class Distribution(Family):
     def loglik(self, x) -> float:
         r"""The log-likelihood of the observations ``x``, :math:`\sum_i \log p(x_i)`."""
         return float(np.sum(self.logpdf(x)))
+
+    def logcdf(self, x) -> np.ndarray:
+        r""":math:`\log F(x)`, accurate far in the lower tail (where :math:`F` underflows)."""
+        out = self.log_cdf(self._as_points(x), *self._theta)
+        return out if np.ndim(out) else float(out)
+
+    def logsf(self, x) -> np.ndarray:
+        r""":math:`\log S(x) = \log P(X > x)`, accurate far in the upper tail."""
+        out = self.log_sf(self._as_points(x), *self._theta)
+        return out if np.ndim(out) else float(out)
 
     def to_scipy(self):
         """The equivalent frozen ``scipy.stats`` distribution."""
@@ -380,6 +394,106 @@ class Distribution(Family):
         if hess is not None:
             hess = np.triu(hess) + np.triu(hess, 1).T
         return float(ll), list(grad), hess
+
+    # ---- tails: the protocol's log-cdf and log-survival hooks (censored data) ---------------
+
+    # A family gives _logcdf(x, *theta) / _logsf(x, *theta) accurate in its tails (default:
+    # log F and log1p(-F) from _cdf), and for derivatives either a pivot -- _pivot(x, *theta)
+    # -> (u, du, d2u) with _tails, its standard member -- or nothing (finite differences of the
+    # log-tail in the parameters). See tails.py.
+    _pivot = None
+    _tails = None  # the pivot's standard member (a tails.StandardTails)
+
+    @classmethod
+    def _standard_tails(cls, u):
+        t = cls._tails
+        return t.logpdf(u), t.dlogpdf(u), t.logcdf(u), t.logsf(u)
+
+    @classmethod
+    def _logcdf(cls, x, *theta):
+        with np.errstate(divide="ignore"):
+            return np.log(cls._cdf(x, *theta))
+
+    @classmethod
+    def _logsf(cls, x, *theta):
+        with np.errstate(divide="ignore"):
+            return np.log1p(-cls._cdf(x, *theta))
+
+    @classmethod
+    def _tail_edges(cls, x, theta):
+        """``(below, above)``: the points where F = 0 (below the support's lower end, or at it
+        for a continuous family) and where S = 0 (at or above its upper end)."""
+        low, high = cls._bounds(*theta)
+        below = x < low if cls.discrete else x <= low
+        above = x >= high
+        return below, above
+
+    @classmethod
+    def log_cdf(cls, x, *theta):
+        below, above = cls._tail_edges(x, theta)
+        return cls._edged(cls._logcdf, x, theta, below, above, -np.inf, 0.0)
+
+    @classmethod
+    def log_sf(cls, x, *theta):
+        below, above = cls._tail_edges(x, theta)
+        return cls._edged(cls._logsf, x, theta, below, above, 0.0, -np.inf)
+
+    @classmethod
+    def _edged(cls, fn, x, theta, below, above, at_low, at_high):
+        if not (np.any(below) or np.any(above)):
+            return fn(x, *theta)
+        low, high = cls._bounds(*theta)
+        inner = 0.5 * (low + high) if np.isfinite(low) and np.isfinite(high) else None
+        if inner is None:
+            inner = low + 1.0 if np.isfinite(low) else (high - 1.0 if np.isfinite(high) else 0.0)
+        safe = np.where(below | above, inner, x)
+        return np.where(below, at_low, np.where(above, at_high, fn(safe, *theta)))
+
+    @classmethod
+    def log_cdf_derivatives(cls, x, theta, order=2):
+        return cls._tail_derivatives(x, theta, order, upper=False)
+
+    @classmethod
+    def log_sf_derivatives(cls, x, theta, order=2):
+        return cls._tail_derivatives(x, theta, order, upper=True)
+
+    @classmethod
+    def _tail_derivatives(cls, x, theta, order, upper):
+        below, above = cls._tail_edges(x, theta)
+        edge = below | above
+        inside = x[~edge] if np.any(edge) else x
+        L, grad, hess = cls._inner_tail_derivatives(inside, theta, order, upper)
+        if not np.any(edge):
+            return L, grad, hess
+        limit = np.where(below, 0.0 if upper else -np.inf, -np.inf if upper else 0.0)
+        return _scatter(edge, limit, L, grad, hess)
+
+    @classmethod
+    def _inner_tail_derivatives(cls, x, theta, order, upper):
+        """``(L, grad, hess)`` of the log-tail at points inside the support: from the pivot,
+        else by finite differences (a family may do better, as the gamma does)."""
+        from .tails import fd_tail_derivatives, pivot_tail_derivatives
+
+        if cls._pivot is None:
+            return fd_tail_derivatives(cls._logsf if upper else cls._logcdf, cls, x, theta, order)
+        u, du, d2u = cls._pivot(x, *theta)
+        log_g, dlog_g, log_lower, log_upper = cls._standard_tails(u)
+        tail = log_upper if upper else log_lower
+        return pivot_tail_derivatives(tail, log_g, dlog_g, u, du, d2u, upper, order)
+
+
+def _scatter(edge, limit, L, grad, hess):
+    """Per-point tails with the support's edges put back: the limit value, no derivative."""
+
+    def put(values, fill):
+        out = np.full(edge.shape, fill, dtype=np.float64)
+        out[~edge] = values
+        return out
+
+    L = np.where(edge, limit, put(L, 0.0))
+    grad = [put(g, 0.0) for g in grad]
+    hess = None if hess is None else [[put(h, 0.0) for h in row] for row in hess]
+    return L, grad, hess
 
 
 def _scalar(v):

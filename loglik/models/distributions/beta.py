@@ -98,6 +98,12 @@ class Beta(Distribution):
             return 1.0
         raise ValueError(f"Beta({a:g}, {b:g}) has no unique mode (both shapes <= 1)")
 
+    # censored data: the upper tail from the mirrored incomplete beta (no cancellation)
+    @staticmethod
+    def _logsf(x, a, b):
+        with np.errstate(divide="ignore"):
+            return np.log(special.betainc(b, a, 1.0 - x))
+
     @staticmethod
     def _fisher(a, b):
         common = trigamma(a + b)

@@ -84,6 +84,13 @@ class Binomial(Distribution):
     def _hess(x, n, p):
         return ((-x / p**2 - (n - x) / (1.0 - p) ** 2,),)
 
+    # censored counts: the upper tail from the incomplete beta (no cancellation)
+    @staticmethod
+    def _logsf(x, n, p):
+        k = np.floor(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(special.betainc(k + 1.0, np.maximum(n - k, 1e-300), p))
+
     @staticmethod
     def _fisher(n, p):
         return ((n / (p * (1.0 - p)),),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...estimation.domains import POSITIVE, REAL, Param
+from . import tails
 from .common import no_mle
 from .location_scale import LocationScale
 
@@ -35,6 +36,7 @@ class Cauchy(LocationScale):
         return -np.log(np.pi * scale) - np.log1p(z * z)
 
     _scipy_name = "cauchy"
+    _tails = tails.CAUCHY  # censored data: the standard member's log-tails
 
     @staticmethod
     def _standard_cdf(z):

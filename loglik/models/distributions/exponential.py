@@ -6,7 +6,9 @@ import math
 
 import numpy as np
 
+from ...estimation.data import FitData
 from ...estimation.domains import POSITIVE, Param, Support
+from . import tails
 from .base import Distribution
 from .common import no_mle, one_parameter_posterior
 
@@ -72,6 +74,22 @@ class Exponential(Distribution):
     def _d2logpdf_dx2(x, scale):
         return 0.0 * x
 
+    # censored data: the pivot t = x/scale, a unit exponential; log S = -t exactly
+    _tails = tails.EXPONENTIAL
+
+    @staticmethod
+    def _pivot(x, scale):
+        t = x / scale
+        return t, (-t / scale,), ((2.0 * t / scale**2,),)
+
+    @staticmethod
+    def _logcdf(x, scale):
+        return tails.log_expm1_neg(x / scale)
+
+    @staticmethod
+    def _logsf(x, scale):
+        return -x / scale
+
     @staticmethod
     def _fisher(scale):
         return ((1.0 / scale**2,),)
@@ -91,6 +109,23 @@ class Exponential(Distribution):
         return {"scale": float(mean)}
 
     start_values = closed_form_mle
+
+    @classmethod
+    def fit_batch(cls, samples, fixed):
+        """Row means."""
+        return (np.full(samples.shape[0], fixed["scale"]) if fixed else samples.mean(axis=1),)
+
+    @classmethod
+    def censored_closed_form(cls, data, fixed):
+        r"""Right censoring only (no truncation): :math:`\hat s = \sum_{\text{all}} w x / d`,
+        the total time on test over the number of exact rows :math:`d`."""
+        counts = data.counts()
+        if data.truncation is not None or counts["left"] or counts["interval"]:
+            return None
+        if "scale" in fixed:
+            return {}
+        total = FitData(np.ascontiguousarray(data.bounds[:, 0]), data.w).sum_x()
+        return {"scale": float(total / data.group("exact").n)}
 
     @classmethod
     def conjugate_posterior(cls, data, fixed, prior):

@@ -6,6 +6,7 @@ import numpy as np
 from scipy import special
 
 from ...estimation.domains import UNIT, Param, Support
+from . import tails
 from .base import Distribution
 from .common import refine_discrete_ppf
 
@@ -67,6 +68,15 @@ class Geometric(Distribution):
     @staticmethod
     def _hess(x, p):
         return ((-1.0 / p**2 - (x - 1.0) / (1.0 - p) ** 2,),)
+
+    # censored counts: S(k) = (1 - p)^k exactly
+    @staticmethod
+    def _logsf(x, p):
+        return np.floor(x) * np.log1p(-p)
+
+    @staticmethod
+    def _logcdf(x, p):
+        return tails.log_expm1_neg(-np.floor(x) * np.log1p(-p))
 
     @staticmethod
     def _fisher(p):

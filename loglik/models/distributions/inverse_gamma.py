@@ -6,6 +6,7 @@ import numpy as np
 from scipy import special
 
 from ...estimation.domains import POSITIVE, Param, Support
+from . import tails
 from .base import Distribution
 from .common import trigamma
 from .gamma import Gamma
@@ -77,6 +78,15 @@ class InverseGamma(Distribution):
     def _hess(x, shape, scale):
         cross = 1.0 / scale + 0.0 * x
         return ((-trigamma(shape) + 0.0 * x, cross), (cross, -shape / scale**2 + 0.0 * x))
+
+    # censored data: F(x) = Q(shape, scale/x), in log space
+    @staticmethod
+    def _logcdf(x, shape, scale):
+        return tails.log_gammaincc(shape, scale / x)
+
+    @staticmethod
+    def _logsf(x, shape, scale):
+        return tails.log_gammainc(shape, scale / x)
 
     @staticmethod
     def _fisher(shape, scale):

@@ -6,6 +6,7 @@ import numpy as np
 
 from ...estimation.data import dot
 from ...estimation.domains import POSITIVE, REAL, Param
+from . import tails
 from .common import require_spread
 from .location_scale import LocationScale
 
@@ -57,6 +58,7 @@ class Laplace(LocationScale):
         return -np.log(2.0 * scale) - np.abs(x - loc) / scale
 
     _sampler, _scipy_name = "laplace", "laplace"
+    _tails = tails.LAPLACE  # censored data: the standard member's log-tails
 
     @staticmethod
     def _standard_cdf(z):

@@ -8,9 +8,11 @@ standard ones:
 
 from __future__ import annotations
 
+import numpy as np
+
 from .base import Distribution
 
-__all__ = ["LocationScale"]
+__all__ = ["LocationScale", "location_scale_pivot"]
 
 
 class LocationScale(Distribution):
@@ -23,6 +25,24 @@ class LocationScale(Distribution):
 
     _sampler = ""
     _scipy_name = ""
+
+    # Subclasses give the standard member's tails as _tails (a tails.StandardTails): the
+    # log-cdf and log-survival function of censored data then follow from the pivot.
+
+    @staticmethod
+    def _pivot(x, loc, scale):
+        r""":math:`u = (x - \mu)/\sigma`: :math:`u_\mu = -1/\sigma`, :math:`u_\sigma =
+        -u/\sigma`, :math:`u_{\mu\sigma} = 1/\sigma^2`, :math:`u_{\sigma\sigma} =
+        2u/\sigma^2`."""
+        return location_scale_pivot((x - loc) / scale, scale)
+
+    @classmethod
+    def _logcdf(cls, x, loc, scale):
+        return cls._tails.logcdf((x - loc) / scale)
+
+    @classmethod
+    def _logsf(cls, x, loc, scale):
+        return cls._tails.logsf((x - loc) / scale)
 
     @classmethod
     def _cdf(cls, x, loc, scale):
@@ -45,3 +65,12 @@ class LocationScale(Distribution):
         from scipy import stats
 
         return getattr(stats, cls._scipy_name)(loc, scale)
+
+
+def location_scale_pivot(u, scale):
+    """``(u, du, d2u)`` of the pivot :math:`u = (y - \\mu)/\\sigma` over :math:`(\\mu, \\sigma)`
+    (``y`` is ``x``, or ``log x`` for the lognormal)."""
+    inv = 1.0 / scale
+    zero = np.zeros_like(u)
+    cross = zero + inv * inv
+    return u, (zero - inv, -u * inv), ((zero, cross), (cross, 2.0 * u * inv * inv))

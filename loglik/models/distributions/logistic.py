@@ -7,6 +7,7 @@ from scipy import special
 
 from ...estimation.data import moments
 from ...estimation.domains import POSITIVE, REAL, Param
+from . import tails
 from .common import require_spread
 from .location_scale import LocationScale
 
@@ -38,6 +39,7 @@ class Logistic(LocationScale):
     _standard_cdf = staticmethod(special.expit)
     _standard_ppf = staticmethod(special.logit)
     _sampler, _scipy_name = "logistic", "logistic"
+    _tails = tails.LOGISTIC  # censored data: the standard member's log-tails
 
     @staticmethod
     def _var(loc, scale):

@@ -7,7 +7,9 @@ from scipy import special
 
 from ...estimation.data import FitData
 from ...estimation.domains import POSITIVE, REAL, Param, Support
+from . import tails
 from .base import Distribution
+from .location_scale import location_scale_pivot
 from .normal import Normal
 
 _LOG_2PI = np.log(2.0 * np.pi)
@@ -89,6 +91,21 @@ class LogNormal(Distribution):
         z = (np.log(x) - mu) / sigma
         return (1.0 + z / sigma - 1.0 / sigma**2) / x**2
 
+    # censored data: the normal pivot on log x
+    _tails = tails.NORMAL
+
+    @staticmethod
+    def _pivot(x, mu, sigma):
+        return location_scale_pivot((np.log(x) - mu) / sigma, sigma)
+
+    @staticmethod
+    def _logcdf(x, mu, sigma):
+        return special.log_ndtr((np.log(x) - mu) / sigma)
+
+    @staticmethod
+    def _logsf(x, mu, sigma):
+        return special.log_ndtr((mu - np.log(x)) / sigma)
+
     _fisher = staticmethod(Normal._fisher)
 
     @classmethod
@@ -100,6 +117,11 @@ class LogNormal(Distribution):
         return Normal.closed_form_mle.__func__(cls, _log_data(data), fixed)
 
     start_values = closed_form_mle
+
+    @classmethod
+    def fit_batch(cls, samples, fixed):
+        """The normal's closed form on the logs, row by row."""
+        return Normal.fit_batch(np.log(samples), fixed)
 
     @classmethod
     def usual_estimates(cls, data, theta, free):

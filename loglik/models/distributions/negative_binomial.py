@@ -92,6 +92,12 @@ class NegativeBinomial(Distribution):
             (h_np, -n / p**2 - x / (1.0 - p) ** 2),
         )
 
+    # censored counts: the upper tail from the mirrored incomplete beta
+    @staticmethod
+    def _logsf(x, n, p):
+        with np.errstate(divide="ignore"):
+            return np.log(special.betainc(np.floor(x) + 1.0, n, 1.0 - p))
+
     @classmethod
     def _fisher(cls, n, p):
         n, p = np.broadcast_arrays(np.asarray(n, float), np.asarray(p, float))

@@ -6,6 +6,7 @@ import numpy as np
 from scipy import special
 
 from ...estimation.domains import NONNEGATIVE, Param, Support
+from . import tails
 from .base import Distribution
 from .common import one_parameter_posterior, refine_discrete_ppf
 
@@ -66,6 +67,15 @@ class Poisson(Distribution):
     @staticmethod
     def _hess(x, rate):
         return ((-x / rate**2,),)
+
+    # censored counts: F(k) = Q(k + 1, rate), in log space
+    @staticmethod
+    def _logcdf(x, rate):
+        return tails.log_gammaincc(np.floor(x) + 1.0, rate)
+
+    @staticmethod
+    def _logsf(x, rate):
+        return tails.log_gammainc(np.floor(x) + 1.0, rate)
 
     @staticmethod
     def _fisher(rate):

@@ -160,6 +160,18 @@ class StudentT(Distribution):
         r = df + z * z
         return -(df + 1.0) * (df - z * z) / (scale**2 * r * r)
 
+    # censored data: each tail from its own side of the symmetric cdf
+    @staticmethod
+    def _logcdf(x, df, loc, scale):
+        z = (x - loc) / scale
+        with np.errstate(divide="ignore"):
+            low = np.log(special.stdtr(df, np.minimum(z, 0.0)))
+            return np.where(z < 0, low, np.log1p(-special.stdtr(df, -np.abs(z))))
+
+    @classmethod
+    def _logsf(cls, x, df, loc, scale):
+        return cls._logcdf(2.0 * loc - x, df, loc, scale)
+
     @staticmethod
     def _fisher(df, loc, scale):
         s2 = scale * scale

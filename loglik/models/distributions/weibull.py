@@ -7,8 +7,9 @@ from scipy import special
 
 from ...estimation.data import FitData, dot, moments
 from ...estimation.domains import POSITIVE, Param, Support
+from . import tails
 from .base import Distribution
-from .common import log_profile, require_spread
+from .common import batch_newton, log_profile, require_spread
 
 _EULER = np.euler_gamma
 
@@ -98,6 +99,28 @@ class Weibull(Distribution):
     def _d2logpdf_dx2(x, shape, scale):
         return -(shape - 1.0) / x**2 - shape * (shape - 1.0) * (x / scale) ** shape / x**2
 
+    # censored data: the pivot t = (x/scale)^shape, a unit exponential; log S = -t exactly
+    _tails = tails.EXPONENTIAL
+
+    @staticmethod
+    def _pivot(x, shape, scale):
+        r""":math:`t = (x/\lambda)^k`: :math:`t_k = t y`, :math:`t_\lambda = -k t/\lambda`,
+        :math:`t_{kk} = t y^2`, :math:`t_{k\lambda} = -t(1 + k y)/\lambda`,
+        :math:`t_{\lambda\lambda} = k(k + 1) t/\lambda^2` (:math:`y = \log(x/\lambda)`)."""
+        y = np.log(x / scale)
+        t = np.exp(shape * y)
+        cross = -t * (1.0 + shape * y) / scale
+        d2 = ((t * y * y, cross), (cross, shape * (shape + 1.0) * t / scale**2))
+        return t, (t * y, -shape * t / scale), d2
+
+    @staticmethod
+    def _logcdf(x, shape, scale):
+        return tails.log_expm1_neg((x / scale) ** shape)
+
+    @staticmethod
+    def _logsf(x, shape, scale):
+        return -((x / scale) ** shape)
+
     @staticmethod
     def _fisher(shape, scale):
         c = 1.0 - _EULER
@@ -154,29 +177,119 @@ class Weibull(Distribution):
     def profile_problem(cls, data, fixed):
         if fixed:
             return None
-        _, mean, var, top = cls._logs(data)
-        require_spread(cls, data, var)
-        W = data.n
+        return cls._shape_profile(
+            data, data.n, None, "newton on the profile likelihood of the shape"
+        )
+
+    @classmethod
+    def _shape_profile(cls, rows, d, log_total, label):
+        r"""The profile likelihood of the shape over ``rows`` (every value: exact ones and, under
+        right censoring, the censoring times) with ``d`` the exact rows' weight and
+        ``log_total`` :math:`L_E = \sum_E w \log x` (None: all rows are exact). With
+        :math:`A(k) = \sum w x^k`, :math:`\hat\lambda^k = A/d` and, per unit of weight,
+        :math:`f(k) = [-d\log k + d\log(A/d) - (k - 1) L_E + d]/n`."""
+        _, mean, var, top = cls._logs(rows)
+        require_spread(cls, rows, var)
+        n = rows.n
+        L_E = n * mean if log_total is None else log_total
         last = {}
 
         def derivatives(theta):
             k = theta[0]
-            a0, a1, a2 = cls._power_sums(data, k)
+            a0, a1, a2 = cls._power_sums(rows, k)
             last.update(k=k, a0=a0)
             m1, m2 = a1 / a0, a2 / a0
-            f = -np.log(k) + np.log(a0 / W) + k * top + mean + 1.0
-            return f, np.array([-1.0 / k + m1]), np.array([[1.0 / k**2 + m2 - m1 * m1]])
+            f = -d * np.log(k) + d * (np.log(a0 / d) + k * (top + mean)) - (k - 1.0) * L_E + d
+            g = -d / k + d * (m1 + mean) - L_E
+            return f / n, np.array([g / n]), np.array([[(d / k**2 + d * (m2 - m1 * m1)) / n]])
 
         def expand(params):
             k = float(np.exp(params[0]))
-            a0 = last["a0"] if last.get("k") == k else cls._power_sums(data, k)[0]
-            return {"shape": k, "scale": float(np.exp(np.log(a0 / W) / k + top + mean))}
+            a0 = last["a0"] if last.get("k") == k else cls._power_sums(rows, k)[0]
+            return {"shape": k, "scale": float(np.exp(np.log(a0 / d) / k + top + mean))}
 
-        k0 = np.pi / np.sqrt(6.0 * var)
-        return log_profile(derivatives, k0, expand, "newton on the profile likelihood of the shape")
+        return log_profile(derivatives, np.pi / np.sqrt(6.0 * var), expand, label)
+
+    @classmethod
+    def fit_batch(cls, samples, fixed):
+        r"""Every row's profile likelihood of the shape by Newton on :math:`\log k`, all rows at
+        once (centred logs, exponents shifted by each row's maximum)."""
+        if fixed:
+            return None
+        y = np.log(samples)
+        mean = y.mean(axis=1, keepdims=True)
+        y -= mean
+        top = y.max(axis=1, keepdims=True)
+        k = np.pi / np.sqrt(6.0 * np.maximum(np.einsum("ij,ij->i", y, y) / y.shape[1], 1e-300))
+
+        def sums(k, rows):
+            yr = y[rows]
+            e = np.exp(k[:, None] * (yr - top[rows]))
+            a0 = e.sum(axis=1)
+            e *= yr
+            m1 = e.sum(axis=1) / a0
+            return a0, m1, np.einsum("ij,ij->i", e, yr) / a0
+
+        def step(k, rows):
+            _, m1, m2 = sums(k, rows)
+            g = -1.0 / k + m1  # d f / d k of the profile NLL per observation
+            h = 1.0 / k**2 + m2 - m1 * m1
+            return np.clip(-(k * g) / (k * k * h + k * g), -1.0, 1.0)
+
+        k = batch_newton(step, k)
+        a0 = sums(np.nan_to_num(k, nan=1.0), np.arange(k.size))[0]
+        log_scale = np.log(a0 / y.shape[1]) / k + top[:, 0] + mean[:, 0]
+        return k, np.exp(log_scale)
+
+    @classmethod
+    def censored_closed_form(cls, data, fixed):
+        r"""With the shape fixed and only right censoring: :math:`\hat\lambda^k = \sum_{\text{all}}
+        w x^k / d` (:math:`d` the total weight of the exact rows)."""
+        if "shape" not in fixed or not _right_censored_only(data):
+            return None
+        if "scale" in fixed:
+            return {}
+        rows, d = _observed_and_right(data)
+        return {
+            "scale": float(
+                np.exp(cls._log_scale(rows, fixed["shape"]) + np.log(rows.n / d) / fixed["shape"])
+            )
+        }
+
+    @classmethod
+    def censored_profile_problem(cls, data, fixed):
+        r"""Right censoring only (no truncation): with :math:`E` the exact rows (total weight
+        :math:`d`, :math:`L_E = \sum_E w\log x`) and :math:`A(k) = \sum_{\text{all}} w x^k`
+        (exact values and censoring times alike), :math:`\hat\lambda(k)^k = A(k)/d` and
+
+        .. math:: \ell_p(k) = d\log k - d\log(A(k)/d) + (k - 1) L_E - d,
+
+        strictly concave (:math:`\log A` is convex), so Newton on :math:`\log k` converges
+        from the Gumbel-moment start; each step is one pass over the logs."""
+        if fixed or not _right_censored_only(data):
+            return None
+        rows, d = _observed_and_right(data)
+        label = "newton on the profile likelihood of the shape (right-censored)"
+        return cls._shape_profile(rows, d, data.group("exact").sum_log(), label)
 
     @classmethod
     def start_values(cls, data, fixed):
         _, _, var, _ = cls._logs(data)
         k = fixed.get("shape", np.pi / np.sqrt(6.0 * max(var, 1e-12)))
         return {"shape": k, "scale": fixed.get("scale", np.exp(cls._log_scale(data, k)))}
+
+
+def _right_censored_only(data) -> bool:
+    """Exact and right-censored rows only, nothing truncated (the profile's case)."""
+    counts = data.counts()
+    return data.truncation is None and counts["left"] == counts["interval"] == 0
+
+
+def _observed_and_right(data):
+    """``(rows, d)``: the exact values and right-censoring times together as one
+    :class:`FitData` (cached), and the exact rows' total weight :math:`d`."""
+
+    def compute():  # an exact row's lower bound is its value, a right-censored row's its time
+        return FitData(np.ascontiguousarray(data.bounds[:, 0]), data.w)
+
+    return data.cached("weibull_rows", compute), data.group("exact").n
