@@ -238,6 +238,10 @@ class Likelihood(ABC):
         """Classification: the most probable class code per row."""
         raise NotImplementedError(f"the {self.name} likelihood does not classify")
 
+    def log_proba(self, eta):
+        """Classification: the log-probability of each class (last axis), computed stably."""
+        raise NotImplementedError(f"the {self.name} likelihood does not classify")
+
     def outside_support(self, y, n_classes=None):
         """A mask of the entries of ``y`` the likelihood gives no probability."""
         return np.zeros(np.shape(y), dtype=bool)
@@ -386,6 +390,11 @@ class BernoulliLikelihood(Likelihood):
     def predict_class(self, eta):
         return (eta > 0).astype(np.float64)
 
+    def log_proba(self, eta):
+        r""":math:`(\log(1 - \mu), \log\mu) = (-\mathrm{softplus}(\eta),
+        -\mathrm{softplus}(-\eta))` along a new last axis."""
+        return np.stack([-_SOFTPLUS.forward(eta), -_SOFTPLUS.forward(-eta)], axis=-1)
+
     def outside_support(self, y, n_classes=None):
         return (y != 0) & (y != 1)
 
@@ -495,6 +504,9 @@ class CategoricalLikelihood(Likelihood):
 
     def predict_class(self, eta):
         return np.argmax(eta, axis=1)
+
+    def log_proba(self, eta):
+        return eta - log_sum_exp(eta)[:, None]
 
     def observed_mean(self, y, n_classes=None):
         codes = y.astype(np.intp)

@@ -480,13 +480,14 @@ class PenaltyPrior:
     def to_scipy(self):
         """The frozen ``scipy.stats.laplace`` / ``norm`` (untruncated L1 / L2 with every factor
         positive); raises ValueError for the elastic-net, truncated or improper priors."""
-        if self.name == "elastic_net":
+        rho = self.penalty.l1_ratio
+        if 0 < rho < 1:
             raise ValueError("the elastic-net prior has no scipy.stats equivalent")
         if self.penalty.constrained:
             raise ValueError(f"the truncated {self.name} prior has no scipy.stats equivalent")
-        scale_base = self.rate if self.name == "laplace" else self.precision
-        if np.any(np.asarray(scale_base) == 0):
+        laplace = rho == 1
+        if np.any(np.asarray(self.rate if laplace else self.precision) == 0):
             raise ValueError("a zero alpha or penalty factor gives an improper (flat) prior")
-        if self.name == "laplace":
+        if laplace:
             return stats.laplace(loc=0.0, scale=1.0 / self.rate)
         return stats.norm(loc=0.0, scale=1.0 / np.sqrt(self.precision))

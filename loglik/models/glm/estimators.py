@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..._validation import ConvergenceWarning, check_scalar
 from .._estimator import BaseEstimator, classifier_only
-from ..likelihoods import LIKELIHOODS, Likelihood, get_likelihood, log_sum_exp, softmax
+from ..likelihoods import LIKELIHOODS, Likelihood, get_likelihood
 from .data import (
     GLMData,
     as_vector,
@@ -114,26 +114,18 @@ class GLMEstimator(BaseEstimator):
         likelihood = self._likelihood()
         if not likelihood.classification:
             return likelihood.mean(eta)
-        if eta.ndim == 1:
-            return self.classes_[(eta > 0).astype(np.intp)]
-        return self.classes_[np.argmax(eta, axis=1)]
+        return self.classes_[likelihood.predict_class(eta).astype(np.intp)]
 
     @classifier_only
     def predict_proba(self, X, offset=None):
         """Class probabilities, shape (n, n_classes), columns in the order of ``classes_``."""
-        eta = self._linear_predictor(X, offset)
-        if eta.ndim == 1:
-            p1 = self._likelihood().mean(eta)
-            return np.column_stack([1.0 - p1, p1])
-        return softmax(eta)
+        mu = self._likelihood().mean(self._linear_predictor(X, offset))
+        return np.column_stack([1.0 - mu, mu]) if mu.ndim == 1 else mu
 
     @classifier_only
     def predict_log_proba(self, X, offset=None):
         """Logarithms of :meth:`predict_proba`, computed stably."""
-        eta = self._linear_predictor(X, offset)
-        if eta.ndim == 1:
-            return np.column_stack([-np.logaddexp(0.0, eta), -np.logaddexp(0.0, -eta)])
-        return eta - log_sum_exp(eta)[:, None]
+        return self._likelihood().log_proba(self._linear_predictor(X, offset))
 
     def score(self, X, y, sample_weight=None):
         """Classifiers: accuracy. Regressors: the fraction of deviance explained

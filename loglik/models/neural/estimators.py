@@ -7,7 +7,6 @@ import numpy as np
 
 from ..._validation import check_choice
 from .._estimator import as_float_array, check_finite, column_or_1d
-from ..likelihoods import log_sum_exp
 from ..metrics import d2_poisson_score, r2_score
 from .base import BaseMLP
 from .heads import (
@@ -393,11 +392,10 @@ class MLPClassifier(BaseMLP):
     def predict_log_proba(self, X):
         """Log class probabilities, computed from the logits (no log of a rounded 0)."""
         Z = self._output(X)
+        log_proba = self.head_.likelihood.log_proba
         if self._multilabel:
-            return -np.logaddexp(0.0, -Z)
-        if Z.shape[1] == 1:
-            return np.column_stack([-np.logaddexp(0.0, Z[:, 0]), -np.logaddexp(0.0, -Z[:, 0])])
-        return Z - log_sum_exp(Z)[:, None]
+            return log_proba(Z)[..., 1]
+        return log_proba(Z[:, 0] if Z.shape[1] == 1 else Z)
 
     def predict(self, X):
         """The most probable class (multilabel: the labels with probability > 1/2)."""
