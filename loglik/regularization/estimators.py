@@ -1,4 +1,7 @@
-r"""Penalised GLM estimators: :class:`ElasticNet`, :class:`Lasso`, :class:`Ridge` (any family).
+r"""Penalised GLM estimators: :class:`ElasticNet`, :class:`Lasso`, :class:`Ridge` (any family),
+and :class:`LogisticRegression` with ``penalty=``. Each is a thin wrapper: it validates its
+parameters, builds the engine (:class:`~loglik.regularization.problem.PenalizedGLM`), solves it
+at ``alpha`` and stores what it found (:class:`PenalizedEstimator`).
 
 One objective (DESIGN.md's convention, glmnet's and scikit-learn's ``ElasticNet``'s):
 

@@ -70,12 +70,6 @@ def _scale_rows(grad, weights):
     return grad
 
 
-def _first_bad(bad):
-    """The row and the index of the first True entry of ``bad``."""
-    where = tuple(int(i) for i in np.argwhere(bad)[0])
-    return where[0], where
-
-
 class Head(ABC):
     r"""A likelihood for :math:`y` given the network output :math:`z` (see the module table):
     a :class:`~loglik.models.likelihoods.Likelihood` of :math:`z`, summed over the targets.
@@ -121,8 +115,19 @@ class Head(ABC):
         """``(L, dL/dz)``: the weighted mean NLL and its gradient."""
         return _weighted_mean(self.nll(z, y), weights), _scale_rows(self.gradient(z, y), weights)
 
+    requirement = None  # what the targets must be ("be 0 or 1"), when the support is checked
+
     def check_target(self, y, name="y"):
-        """Raise ValueError when ``y`` is outside the likelihood's support."""
+        """Raise ValueError naming the first entry of ``y`` outside the likelihood's support."""
+        if self.requirement is None:
+            return y
+        bad = self.likelihood.outside_support(y)
+        if bad.any():
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(
+                f"{name} must {self.requirement} for the {self.name.capitalize()} likelihood "
+                f"(row {where[0]} is {y[where]})"
+            )
         return y
 
     def __repr__(self):
@@ -205,18 +210,10 @@ class BernoulliHead(Head):
 
     name = "bernoulli"
     likelihood = BernoulliLikelihood()
+    requirement = "be 0 or 1"
 
     def initial_bias(self, y, weights=None):
         return self.likelihood.intercept_only(y, weights, floor=1e-6)
-
-    def check_target(self, y, name="y"):
-        bad = self.likelihood.outside_support(y)
-        if bad.any():
-            row, where = _first_bad(bad)
-            raise ValueError(
-                f"{name} must be 0 or 1 for the Bernoulli likelihood (row {row} is {y[where]})"
-            )
-        return y
 
 
 class CategoricalHead(Head):
@@ -255,6 +252,7 @@ class PoissonHead(Head):
 
     name = "poisson"
     likelihood = PoissonLikelihood()
+    requirement = "be non-negative counts"
 
     def loss(self, z, y, weights=None):
         nll, grad, _ = self.likelihood.terms(z, y)
@@ -262,16 +260,6 @@ class PoissonHead(Head):
 
     def initial_bias(self, y, weights=None):
         return self.likelihood.intercept_only(y, weights, floor=1e-8)
-
-    def check_target(self, y, name="y"):
-        bad = self.likelihood.outside_support(y)
-        if bad.any():
-            row, where = _first_bad(bad)
-            raise ValueError(
-                f"{name} must be non-negative counts for the Poisson likelihood "
-                f"(row {row} is {y[where]})"
-            )
-        return y
 
 
 HEADS = {
