@@ -53,6 +53,12 @@ class _PenalizedSmooth:
         H[np.arange(d.size), np.arange(d.size)] += d
         return H
 
+    def prox(self, blocks, step):
+        """The penalty's proximal step on the coefficients (the intercept passes through);
+        ``step`` is a scalar or one per block."""
+        t = step[0] if isinstance(step, list) else step
+        return [self.pen.prox(blocks[0], t), blocks[1]]
+
     def kkt(self, params) -> float:
         """The largest KKT residual (coefficients, and the intercepts when fitted)."""
         _, (gc, gi) = self.objective.value_and_grad(params)
@@ -81,9 +87,7 @@ def _run_smooth(wrapped, params, solver, *, tol, max_iter):
 
 
 def _run_proximal(wrapped, params, solver, *, learning_rate, batch_size, tol, max_iter, rng):
-    opt = proximal_optimizer(
-        solver, learning_rate, lambda blocks, step: _prox(wrapped, blocks, step)
-    )
+    opt = proximal_optimizer(solver, learning_rate, wrapped.prox)
     return minimize(
         wrapped,
         params,
@@ -96,11 +100,6 @@ def _run_proximal(wrapped, params, solver, *, learning_rate, batch_size, tol, ma
         random_state=rng,
         warn=False,
     )
-
-
-def _prox(wrapped, blocks, step):
-    t = step[0] if isinstance(step, list) else step  # one step per block, or a scalar
-    return [wrapped.pen.prox(blocks[0], t), blocks[1]]
 
 
 def first_order(
