@@ -196,15 +196,16 @@ class Likelihood(ABC):
     def intercept_only(self, y, weights=None, offset=None, *, n_classes=None, floor=None):
         r"""The maximum-likelihood intercept :math:`b` of the model :math:`\eta = o + b`.
 
-        Without an offset it is :math:`\eta(\bar y)`, the link of the weighted mean (kept
-        ``floor`` inside the mean's range, default :attr:`null_floor`), column by column for a
-        2-D ``y``; with one, Newton's method on :math:`b` from there
+        Without an offset (or with a zero one) it is :math:`\eta(\bar y)`, the link of the
+        weighted mean (the score equation of a constant mean, whatever the link; kept ``floor``
+        inside the mean's range, default :attr:`null_floor`), column by column for a 2-D ``y``;
+        with an offset, Newton's method on :math:`b` from there
         (:func:`loglik.estimation.newton.newton_step`). ``weights`` are case weights (None:
         equal).
         """
         floor = self.null_floor if floor is None else floor
         b = self.link_fn(self.clip_mean(_weighted_mean(y, weights), floor))
-        if offset is None:
+        if offset is None or not np.any(offset):
             return b
         sw = np.full(y.shape[0], 1.0 / y.shape[0]) if weights is None else weights / weights.sum()
         return self._newton_intercept(y, sw, offset, float(b))
