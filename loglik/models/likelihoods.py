@@ -470,27 +470,33 @@ class CategoricalLikelihood(Likelihood):
         return self._nll(log_sum_exp(eta), eta, y)
 
     @staticmethod
-    def _nll(lse, eta, y):
+    def _observed(y):
+        """The index of the observed class in each row: ``(rows, codes)``."""
+        return np.arange(y.shape[0]), np.asarray(y, dtype=np.intp)
+
+    def _nll(self, lse, eta, y, observed=None):
         if y.ndim == 2:
             return lse * y.sum(axis=1) - np.einsum("ij,ij->i", y, eta)
-        return lse - eta[np.arange(eta.shape[0]), y.astype(np.intp)]
+        return lse - eta[observed or self._observed(y)]
 
     def terms(self, eta, y):
         lse, mu = _softmax_parts(eta)
+        observed = self._observed(y)
         resid = mu.copy()
-        resid[np.arange(eta.shape[0]), y.astype(np.intp)] -= 1.0
-        return self._nll(lse, eta, y), resid, mu
+        resid[observed] -= 1.0
+        return self._nll(lse, eta, y, observed), resid, mu
 
     def nll_and_gradient(self, eta, y):
         r"""``(nll, dnll/deta)`` from one softmax (the gradient overwrites it in place)."""
         lse, mu = _softmax_parts(eta)
-        nll = self._nll(lse, eta, y)
-        mu[np.arange(eta.shape[0]), y.astype(np.intp)] -= 1.0
+        observed = self._observed(y)
+        nll = self._nll(lse, eta, y, observed)
+        mu[observed] -= 1.0
         return nll, mu
 
     def gradient(self, eta, y):
         mu = softmax(eta)
-        mu[np.arange(eta.shape[0]), y.astype(np.intp)] -= 1.0
+        mu[self._observed(y)] -= 1.0
         return mu
 
     def curvature(self, eta, y):
