@@ -67,9 +67,10 @@ _SOFTPLUS = Softplus()
 def _softmax_parts(z):
     """``(log-sum-exp, softmax)`` of ``z`` over its last axis, from one exponential (max-shift:
     never overflows)."""
-    m = np.max(z, axis=-1, keepdims=True)
+    z = np.asarray(z)
+    m = z.max(axis=-1, keepdims=True)
     e = np.exp(z - m)
-    total = np.sum(e, axis=-1, keepdims=True)
+    total = e.sum(axis=-1, keepdims=True)
     e /= total
     return (np.log(total) + m)[..., 0], e
 
