@@ -55,13 +55,7 @@ from .models.distributions import (
     Uniform,
     Weibull,
 )
-from .models.glm import (
-    GLMObjective,
-    LinearRegression,
-    LogisticRegression,
-    PoissonRegression,
-    SoftmaxRegression,
-)
+from .models.glm import GLMObjective, LinearRegression, PoissonRegression, SoftmaxRegression
 from .models.neural import MLPClassifier, MLPRegressor
 from .models.preprocessing import MinMaxScaler, StandardScaler, train_validation_test_split
 from .regularization import (
@@ -69,6 +63,7 @@ from .regularization import (
     ElasticNetCV,
     Lasso,
     LassoCV,
+    LogisticRegression,
     Ridge,
     regularization_path,
 )

@@ -18,7 +18,13 @@ import numpy as np
 
 from .._validation import DataConversionWarning
 
-__all__ = ["BaseEstimator", "NotFittedError", "classifier_only", "not_fitted_error"]
+__all__ = [
+    "BaseEstimator",
+    "NotFittedError",
+    "classifier_only",
+    "not_fitted_error",
+    "validate_features",
+]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -144,23 +150,7 @@ class BaseEstimator:
         """``X`` as a 2-D finite array (float64, or ``dtype``); ``reset`` stores
         ``n_features_in_`` (and ``feature_names_in_`` for a DataFrame), otherwise they are
         checked. No copy when ``X`` already has the dtype."""
-        if X is None:
-            raise ValueError(f"{name} is None; expected a 2-D array of shape (n_samples, n)")
-        names = _feature_names(X)
-        arr = as_float_array(X, name, dtype)
-        if arr.ndim != 2:
-            raise ValueError(
-                f"{name} must be 2-dimensional (n_samples, n_features), got shape {arr.shape}. "
-                "Reshape your data: X.reshape(-1, 1) for a single feature, X.reshape(1, -1) "
-                "for a single sample"
-            )
-        if arr.shape[0] == 0:
-            raise ValueError(f"{name} has 0 samples (shape={arr.shape}); at least 1 is required")
-        if arr.shape[1] == 0:
-            raise ValueError(
-                f"{name} has 0 feature(s) (shape={arr.shape}) while a minimum of 1 is required."
-            )
-        check_finite(arr, name)
+        arr, names = validate_features(X, name, dtype)
         if reset:
             self.n_features_in_ = arr.shape[1]
             if names is not None:
@@ -228,6 +218,29 @@ class BaseEstimator:
         if s.sum() <= 0:
             raise ValueError("every sample_weight is zero: no row carries any weight")
         return s
+
+
+def validate_features(X, name: str = "X", dtype=np.float64):
+    """``(array, names)``: ``X`` as a 2-D finite array (float64, or ``dtype``; no copy when it
+    has it) and a DataFrame's string column names (None otherwise)."""
+    if X is None:
+        raise ValueError(f"{name} is None; expected a 2-D array of shape (n_samples, n)")
+    names = _feature_names(X)
+    arr = as_float_array(X, name, dtype)
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-dimensional (n_samples, n_features), got shape {arr.shape}. "
+            "Reshape your data: X.reshape(-1, 1) for a single feature, X.reshape(1, -1) "
+            "for a single sample"
+        )
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} has 0 samples (shape={arr.shape}); at least 1 is required")
+    if arr.shape[1] == 0:
+        raise ValueError(
+            f"{name} has 0 feature(s) (shape={arr.shape}) while a minimum of 1 is required."
+        )
+    check_finite(arr, name)
+    return arr, names
 
 
 def _feature_names(X):

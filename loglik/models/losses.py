@@ -21,7 +21,8 @@ exponential                       not an NLL (AdaBoost's; minimised at half the 
 ================================ =============================================================
 
 The ``*_with_logits`` versions take the linear predictor :math:`z` instead of probabilities and
-are evaluated stably (``logaddexp``, ``logsumexp``): no log of a probability rounded to 0.
+are the likelihoods of :mod:`loglik.models.likelihoods`, evaluated stably (softplus,
+log-sum-exp): no log of a probability rounded to 0.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ import numpy as np
 from scipy import special
 
 from ._estimator import as_float_array
+from .likelihoods import BernoulliLikelihood, CategoricalLikelihood, PoissonLikelihood
+
+_BERNOULLI, _CATEGORICAL = BernoulliLikelihood(), CategoricalLikelihood()
 
 __all__ = [
     "binary_cross_entropy",
@@ -108,7 +112,7 @@ def binary_cross_entropy_with_logits(y_true, logits, sample_weight=None):
     r"""The Bernoulli NLL on the logit :math:`z`: :math:`\log(1 + e^z) - yz` (stable)."""
     y, z = _pair(y_true, logits, "logits")
     _check_binary(y)
-    return _mean(np.logaddexp(0.0, z) - y * z, sample_weight)
+    return _mean(_BERNOULLI.nll(z, y), sample_weight)
 
 
 def _labels_and_matrix(y_true, P, name):
@@ -142,8 +146,7 @@ def categorical_cross_entropy_with_logits(y_true, logits, sample_weight=None):
     if Z.ndim != 2:
         raise ValueError(f"logits must be 2-D (n, n_classes), got shape {Z.shape}")
     Y = _labels_and_matrix(y_true, Z, "logits")
-    lse = special.logsumexp(Z, axis=1)
-    return _mean(lse * Y.sum(axis=1) - np.sum(Y * Z, axis=1), sample_weight)
+    return _mean(_CATEGORICAL.nll(Z, Y), sample_weight)
 
 
 def log_loss(y_true, y_prob, sample_weight=None, eps=_CLIP):
@@ -179,11 +182,11 @@ def poisson_deviance(y_true, y_pred, sample_weight=None):
         raise ValueError("y_true must be non-negative counts for the Poisson deviance")
     if np.any(mu <= 0):
         raise ValueError("y_pred must be positive rates for the Poisson deviance")
-    return _mean(2.0 * (special.xlogy(y, y / mu) - (y - mu)), sample_weight)
+    return _mean(PoissonLikelihood.mean_deviance(y, mu), sample_weight)
 
 
 def _check_binary(y):
-    if np.any((y != 0) & (y != 1)):
+    if np.any(_BERNOULLI.outside_support(y)):
         raise ValueError("y_true must be 0 or 1")
 
 

@@ -2,7 +2,7 @@
 
 from . import penalties
 from .cv import ElasticNetCV, LassoCV
-from .estimators import ElasticNet, Lasso, Ridge
+from .estimators import ElasticNet, Lasso, LogisticRegression, Ridge
 from .path import RegularizationPath, alpha_grid, regularization_path
 from .penalties import (
     L1,
@@ -26,6 +26,7 @@ __all__ = [
     "ElasticNetPenalty",
     "Lasso",
     "LassoCV",
+    "LogisticRegression",
     "Penalty",
     "PenaltyPrior",
     "RegularizationPath",

@@ -18,11 +18,10 @@ import pandas as pd
 
 from .._blas import single_threaded
 from .._validation import check_choice, check_random_state, check_scalar
-from ..models.glm import GLMData, GLMEstimator, get_family, prepare_data
-from .estimators import _store
-from .path import alpha_grid, check_alphas
-from .problem import PenalizedGLM
-from .solvers import GaussianStats
+from ..models.likelihoods import LIKELIHOODS
+from .estimators import PenalizedEstimator
+from .gaussian import GaussianStats
+from .path import alpha_grid, check_alphas, progress_bar
 
 __all__ = ["SCORINGS", "ElasticNetCV", "LassoCV", "cv_loss"]
 
@@ -45,27 +44,23 @@ def _weighted_auc(y, score, w):
     return float((pos_g @ neg_below + 0.5 * pos_g @ neg_g) / total)
 
 
-def cv_loss(scoring, family, y, eta, s):
+def cv_loss(scoring, likelihood, y, eta, s):
     """The weighted mean held-out loss (``"auc"``: the AUC, to be maximised) of linear
-    predictors ``eta`` for responses ``y`` (class codes for classifiers); for the families with
-    one linear predictor, ``eta`` may hold one column per fit (``y`` of shape (n, 1)) and the
-    losses come back per column."""
-    categorical = family.name == "categorical"
+    predictors ``eta`` for responses ``y`` (class codes for classifiers); for the likelihoods
+    with one linear predictor, ``eta`` may hold one column per fit (``y`` of shape (n, 1)) and
+    the losses come back per column."""
     if scoring == "deviance":
-        return s @ family.unit_deviance(y, eta) / s.sum()
+        return s @ likelihood.unit_deviance(y, eta) / s.sum()
     if scoring == "auc":
         return _weighted_auc(y, eta, s)
-    mu = family.mean(eta)
-    if scoring in ("mse", "mae"):
-        if categorical:
-            onehot = np.zeros_like(mu)
-            onehot[np.arange(y.size), y.astype(np.intp)] = 1.0
-            err = (onehot - mu) ** 2 if scoring == "mse" else np.abs(onehot - mu)
-            return float(s @ err.sum(axis=1) / s.sum())
-        err = (y - mu) ** 2 if scoring == "mse" else np.abs(y - mu)
-        return s @ err / s.sum()
-    pred = np.argmax(eta, axis=1) if categorical else (eta > 0).astype(np.float64)
-    return s @ (pred != y) / s.sum()
+    if scoring == "misclassification":
+        return s @ (likelihood.predict_class(eta) != y) / s.sum()
+    mu = likelihood.mean(eta)
+    resid = likelihood.observed_mean(y, mu.shape[-1]) - mu
+    err = resid**2 if scoring == "mse" else np.abs(resid)
+    if likelihood.multinomial:  # an error per class: summed over the classes of a row
+        return float(s @ err.sum(axis=1) / s.sum())
+    return s @ err / s.sum()
 
 
 def _splits(cv, data, classification, random_state):
@@ -115,7 +110,7 @@ def _splits(cv, data, classification, random_state):
     return splits
 
 
-class ElasticNetCV(GLMEstimator):
+class ElasticNetCV(PenalizedEstimator):
     r"""Elastic-net GLM with alpha (and l1_ratio) chosen by K-fold cross-validation.
 
     The objective is :class:`loglik.ElasticNet`'s. For every l1_ratio, ``n_alphas`` alphas
@@ -202,9 +197,7 @@ class ElasticNetCV(GLMEstimator):
         self.progress = progress
 
     def _family_name(self):
-        return check_choice(
-            self.family, "family", ("gaussian", "bernoulli", "poisson", "categorical")
-        )
+        return check_choice(self.family, "family", tuple(LIKELIHOODS))
 
     def _l1_ratios(self):
         ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
@@ -212,72 +205,76 @@ class ElasticNetCV(GLMEstimator):
             raise ValueError(f"l1_ratio must be a number or a 1-d sequence, got {self.l1_ratio}")
         return [check_scalar(float(r), "l1_ratio", low=0.0, high=1.0) for r in ratios]
 
-    def _problem(self, family, data, rho, n_classes, stats=None):
-        return PenalizedGLM(
-            family,
+    def _problem(self, data, likelihood, rho, stats=None):
+        return self._penalized_problem(
             data,
-            l1_ratio=rho,
-            penalty_factor=self.penalty_factor,
-            positive=self.positive,
-            bounds=self.bounds,
-            fit_intercept=self.fit_intercept,
-            standardize=self.standardize,
-            n_classes=n_classes,
+            likelihood,
+            self._penalty_settings(rho),
             gram=True if stats is not None else None,
             stats=stats,
         )
 
+    def _check_scoring(self, likelihood):
+        check_choice(self.scoring, "scoring", SCORINGS)
+        check_choice(self.refit, "refit", ("min", "1se"))
+        if self.scoring == "auc" and not likelihood.binary:
+            raise ValueError("scoring='auc' is for the bernoulli family")
+        if self.scoring == "misclassification" and not likelihood.classification:
+            raise ValueError("scoring='misclassification' is for classifier families")
+
     @single_threaded
     def fit(self, X, y, sample_weight=None, offset=None, exposure=None):
         """Cross-validate, then refit on all rows at the chosen alpha; returns self."""
-        family = get_family(self._family_name())
+        likelihood = self._likelihood()
         ratios = self._l1_ratios()
-        check_choice(self.scoring, "scoring", SCORINGS)
-        check_choice(self.refit, "refit", ("min", "1se"))
-        if self.scoring == "auc" and family.name != "bernoulli":
-            raise ValueError("scoring='auc' is for the bernoulli family")
-        if self.scoring == "misclassification" and not family.classification:
-            raise ValueError("scoring='misclassification' is for classifier families")
+        self._check_scoring(likelihood)
         tol = check_scalar(self.tol, "tol", low=0.0)
         max_iter = check_scalar(self.max_iter, "max_iter", low=1, integer=True)
-        data = prepare_data(self, X, y, sample_weight, offset, exposure, family=family)
-        n_classes = len(self.classes_) if family.name == "categorical" else None
-        splits = _splits(self.cv, data, family.classification, self.random_state)
-        k = len(splits)
-        gaussian_gram = family.name == "gaussian" and data.p <= data.n
-        full_stats = fold_stats = None
-        if gaussian_gram:
-            full_stats, fold_stats = _gaussian_fold_stats(data, splits, self.fit_intercept)
-        bar = _bar(len(ratios) * k, self.progress)
+        data = self._prepare_data(X, y, sample_weight, offset, exposure, likelihood)
+        splits = _splits(self.cv, data, likelihood.classification, self.random_state)
+        stats = None
+        if likelihood.least_squares and data.p <= data.n:  # one Gram matrix, folds subtract
+            stats = _gaussian_fold_stats(data, splits, self.fit_intercept)
+        bar = progress_bar(len(ratios) * len(splits), self.progress, "cross-validation")
         grids, folds = [], []
         for rho in ratios:
-            problem = self._problem(family, data, rho, n_classes, full_stats)
-            grid = (
-                alpha_grid(problem.alpha_max(), self.n_alphas, self.eps)
-                if self.alphas is None
-                else check_alphas(self.alphas)
+            grid, losses = self._cross_validate(
+                data, likelihood, rho, splits, stats, tol, max_iter, bar
             )
-            losses = np.empty((grid.size, k))
-            for fold, (train_mask, held) in enumerate(splits):
-                train_w = np.where(train_mask, data.sample_weight, 0.0)
-                if not np.any(train_w > 0) or not np.any(data.sample_weight[held] > 0):
-                    raise ValueError(f"cv split {fold} has no weighted training or test rows")
-                train = GLMData(data.X, data.y, train_w, data.offset)
-                stats = None if not gaussian_gram else (fold_stats[fold], *full_stats[1:])
-                fold_problem = self._problem(family, train, rho, n_classes, stats)
-                fits = fold_problem.path(grid, tol=tol, max_iter=max_iter)
-                losses[:, fold] = _held_out_losses(
-                    self.scoring, family, fold_problem, fits, data, held
-                )
-                if bar is not None:
-                    bar.update(1)
             grids.append(grid)
             folds.append(losses)
         if bar is not None:
             bar.close()
         fold_weight = np.array([data.sample_weight[held].sum() for _, held in splits])
         self._summarise(ratios, np.array(grids), np.array(folds), fold_weight)
-        return self._refit(family, data, n_classes, full_stats, tol, max_iter)
+        full_stats = None if stats is None else stats[0]
+        problem = self._problem(data, likelihood, self.l1_ratio_, full_stats)
+        grid = self.alphas_[self._best_index]
+        fit = problem.path(grid[grid >= self.alpha_], tol=tol, max_iter=max_iter)[-1]
+        self._store_fit(problem, fit, self.alpha_)
+        return self
+
+    def _cross_validate(self, data, likelihood, rho, splits, stats, tol, max_iter, bar):
+        """The alpha grid at ``rho`` and the held-out loss per (alpha, fold)."""
+        full_stats, fold_stats = (None, None) if stats is None else stats
+        problem = self._problem(data, likelihood, rho, full_stats)
+        grid = (
+            alpha_grid(problem.alpha_max(), self.n_alphas, self.eps)
+            if self.alphas is None
+            else check_alphas(self.alphas)
+        )
+        losses = np.empty((grid.size, len(splits)))
+        for fold, (train_mask, held) in enumerate(splits):
+            train_w = np.where(train_mask, data.sample_weight, 0.0)
+            if not np.any(train_w > 0) or not np.any(data.sample_weight[held] > 0):
+                raise ValueError(f"cv split {fold} has no weighted training or test rows")
+            train_stats = None if stats is None else (fold_stats[fold], *full_stats[1:])
+            fold_problem = self._problem(data.with_weights(train_w), likelihood, rho, train_stats)
+            fits = fold_problem.path(grid, tol=tol, max_iter=max_iter)
+            losses[:, fold] = _held_out_losses(self.scoring, fold_problem, fits, data, held)
+            if bar is not None:
+                bar.update(1)
+        return grid, losses
 
     def _summarise(self, ratios, grids, folds, fold_weight):
         wts = fold_weight / fold_weight.sum()
@@ -304,22 +301,6 @@ class ElasticNetCV(GLMEstimator):
         )
         self._best_index = i
 
-    def _refit(self, family, data, n_classes, full_stats, tol, max_iter):
-        problem = self._problem(family, data, self.l1_ratio_, n_classes, full_stats)
-        grid = self.alphas_[self._best_index]
-        path = grid[grid >= self.alpha_]
-        fit = problem.path(path, tol=tol, max_iter=max_iter)[-1]
-        _store(self, problem, fit, self.alpha_)
-        return self
-
-
-def _bar(total, enabled):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="cross-validation", leave=False)
-
 
 def _gaussian_fold_stats(data, splits, fit_intercept):
     """Sufficient statistics of all rows, and of each split's training rows (all rows minus the
@@ -336,17 +317,18 @@ def _gaussian_fold_stats(data, splits, fit_intercept):
     return (full, shift_x, shift_y), train
 
 
-def _held_out_losses(scoring, family, problem, fits, data, held):
+def _held_out_losses(scoring, problem, fits, data, held):
     X, y, s, o = data.X[held], data.y[held], data.sample_weight[held], data.offset[held]
+    likelihood = problem.likelihood
     coefs, intercepts = zip(*(problem.original(fit) for fit in fits))
-    if family.name == "categorical":
+    if likelihood.multinomial:
         return np.array(
-            [cv_loss(scoring, family, y, X @ c.T + b, s) for c, b in zip(coefs, intercepts)]
+            [cv_loss(scoring, likelihood, y, X @ c.T + b, s) for c, b in zip(coefs, intercepts)]
         )
     eta = X @ np.array(coefs).T + np.array(intercepts) + o[:, None]  # one column per alpha
     if scoring == "auc":
         return np.array([_weighted_auc(y, eta[:, a], s) for a in range(eta.shape[1])])
-    return cv_loss(scoring, family, y[:, None], eta, s)
+    return cv_loss(scoring, likelihood, y[:, None], eta, s)
 
 
 class LassoCV(ElasticNetCV):

@@ -1,4 +1,7 @@
-r"""Penalised GLM estimators: :class:`ElasticNet`, :class:`Lasso`, :class:`Ridge` (any family).
+r"""Penalised GLM estimators: :class:`ElasticNet`, :class:`Lasso`, :class:`Ridge` (any family),
+and :class:`LogisticRegression` with ``penalty=``. Each is a thin wrapper: it validates its
+parameters, builds the engine (:class:`~loglik.regularization.problem.PenalizedGLM`), solves it
+at ``alpha`` and stores what it found (:class:`PenalizedEstimator`).
 
 One objective (DESIGN.md's convention, glmnet's and scikit-learn's ``ElasticNet``'s):
 
@@ -36,53 +39,35 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
-
 from .._blas import single_threaded
-from .._validation import ConvergenceWarning, check_choice, check_random_state, check_scalar
+from .._validation import ConvergenceWarning, check_choice, check_scalar
 from ..estimation.optimizer_names import OPTIMIZERS
-from ..models.glm import GLMEstimator, _target, encode_labels, get_family, prepare_data
+from ..models.glm import GLMEstimator
+from ..models.glm import LogisticRegression as MLELogisticRegression
+from ..models.likelihoods import LIKELIHOODS, Likelihood
+from .first_order import solve_first_order
 from .problem import Fit, PenalizedGLM
-from .solvers import first_order, lipschitz_bound
 
-__all__ = ["ElasticNet", "Lasso", "Ridge", "fit_penalized"]
+__all__ = ["ElasticNet", "Lasso", "LogisticRegression", "PenalizedEstimator", "Ridge"]
 
 EXACT_SOLVERS = ("auto", "active_set", "prox_newton", "closed_form")
 FIRST_ORDER = tuple(name for name in OPTIMIZERS if name != "adamw")
 SOLVERS = EXACT_SOLVERS + FIRST_ORDER
 
 
-def _penalty_settings(est):
-    """The penalty arguments of any penalised estimator (LogisticRegression has fewer)."""
-    return {
-        "l1_ratio": est._l1_ratio(),
-        "penalty_factor": getattr(est, "penalty_factor", None),
-        "positive": bool(getattr(est, "positive", False)),
-        "bounds": getattr(est, "bounds", None),
-    }
-
-
-def _resolve_family(est, y, family):
-    if family is not None:
-        return get_family(family)
-    y = _target(est, y)
-    n_classes = encode_labels(y)[0].size if y.size else 2
-    return get_family("categorical" if n_classes > 2 else "bernoulli")
-
-
-def _check_solver(solver, family, l1_ratio, settings):
+def _check_solver(solver, likelihood, l1_ratio, settings):
     check_choice(solver, "solver", SOLVERS)
     if solver == "closed_form" and (
-        family.name != "gaussian" or l1_ratio != 0 or settings["positive"] or settings["bounds"]
+        not likelihood.least_squares or l1_ratio != 0 or settings["positive"] or settings["bounds"]
     ):
         raise ValueError(
             "solver='closed_form' is Gaussian ridge without bounds (family='gaussian', "
             "l1_ratio=0); use solver='auto'"
         )
-    if solver == "active_set" and family.name != "gaussian":
+    if solver == "active_set" and not likelihood.least_squares:
         raise ValueError(
             "solver='active_set' solves the Gaussian quadratic; use 'prox_newton' for "
-            f"family={family.name!r}"
+            f"family={likelihood.name!r}"
         )
     if solver in ("lbfgs", "newton") and l1_ratio > 0:
         raise ValueError(
@@ -91,139 +76,94 @@ def _check_solver(solver, family, l1_ratio, settings):
         )
 
 
-def _warm_start(est, problem: PenalizedGLM):
-    """The previous solution in solver coordinates, when ``warm_start`` and shapes agree."""
-    if not getattr(est, "warm_start", False) or not hasattr(est, "coef_"):
-        return None
-    coef = np.asarray(est.coef_, dtype=np.float64)
-    categorical = problem.family.name == "categorical"
-    expected = (problem.n_classes, problem.data.p) if categorical else (problem.data.p,)
-    if coef.shape != expected:
-        return None
-    v = (coef.T * problem.scale[:, None]) if categorical else coef * problem.scale
-    intercept = np.asarray(est.intercept_, dtype=np.float64)
-    c = intercept + problem.mean @ (coef.T if categorical else coef)
-    if problem.family.name == "gaussian":
-        c = None
-    return Fit(v, c, 0, np.inf, False)
+class PenalizedEstimator(GLMEstimator):
+    """What the penalised estimators share: building the :class:`PenalizedGLM` from their
+    parameters, solving it at ``alpha`` (exactly, or with a shared first-order optimizer), and
+    storing the fitted attributes."""
 
+    def _penalty_settings(self, l1_ratio=None) -> dict:
+        """The penalty arguments (LogisticRegression has fewer), at ``l1_ratio`` when given."""
+        return {
+            "l1_ratio": self._l1_ratio() if l1_ratio is None else l1_ratio,
+            "penalty_factor": getattr(self, "penalty_factor", None),
+            "positive": bool(getattr(self, "positive", False)),
+            "bounds": getattr(self, "bounds", None),
+        }
 
-def _learning_rate(est, solver, problem, Z):
-    rate = getattr(est, "learning_rate", "auto")
-    if callable(rate):
-        return rate  # a schedule of the step count
-    if not isinstance(rate, str) or rate != "auto":
-        return check_scalar(rate, "learning_rate", low=0.0, low_inclusive=False)
-    if solver in ("adam", "rmsprop", "adagrad"):
-        return 1e-2
-    family = problem.family
-    s = problem.data.sample_weight
-    sw = s / s.sum()
-    if family.name == "poisson":
-        eta = problem.linear_predictor(problem.null_fit())
-        weights = sw * np.exp(eta)
-        return 1.0 / lipschitz_bound(Z, weights / weights.sum(), 4.0 * weights.sum())
-    factor = {"gaussian": 1.0, "bernoulli": 0.25, "categorical": 0.5}[family.name]
-    return 1.0 / lipschitz_bound(Z, sw, factor)
-
-
-def _first_order_fit(est, problem: PenalizedGLM, solver, alpha, start, tol, max_iter):
-    data = problem.data
-    Z = (data.X - problem.mean) / problem.scale
-    Z[:, problem.excluded] = 0.0
-    null = problem.null_fit()
-    v0 = None if start is None else start.v
-    if start is not None and start.c is not None:
-        c0 = start.c
-    elif problem.family.name == "gaussian":
-        c0 = problem.gaussian.mean_y if problem.fit_intercept else 0.0
-    else:
-        c0 = null.c
-    batch_size = getattr(est, "batch_size", None)
-    if batch_size is not None:
-        batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
-    rate = _learning_rate(est, solver, problem, Z)
-    coef, intercept, n_iter, kkt, _, _ = first_order(
-        problem.family,
-        Z,
-        data.y,
-        data.sample_weight,
-        data.offset,
-        problem.penalty(alpha),
-        v0,
-        c0,
-        solver=solver,
-        learning_rate=rate,
-        batch_size=batch_size,
-        fit_intercept=problem.fit_intercept,
-        tol=tol * problem.grad_scale(),
-        max_iter=max_iter,
-        n_classes=problem.n_classes,
-        random_state=check_random_state(getattr(est, "random_state", None)),
-    )
-    converged = kkt <= tol * problem.grad_scale()
-    return Fit(coef, np.asarray(intercept, dtype=np.float64), n_iter, kkt, converged)
-
-
-@single_threaded
-def fit_penalized(est, X, y, sample_weight=None, offset=None, exposure=None, *, family):
-    """Fit a penalised estimator ``est`` (its parameters give alpha, the penalty, the solver)
-    and store the fitted attributes on it; ``family=None`` picks bernoulli/categorical from
-    the number of classes (LogisticRegression). Returns ``est``."""
-    family = _resolve_family(est, y, family)
-    alpha = check_scalar(est.alpha, "alpha", low=0.0)
-    tol = check_scalar(est.tol, "tol", low=0.0)
-    max_iter = check_scalar(est.max_iter, "max_iter", low=1, integer=True)
-    settings = _penalty_settings(est)
-    solver = est.solver
-    _check_solver(solver, family, settings["l1_ratio"], settings)
-    data = prepare_data(est, X, y, sample_weight, offset, exposure, family=family)
-    n_classes = len(est.classes_) if family.name == "categorical" else None
-    problem = PenalizedGLM(
-        family,
-        data,
-        fit_intercept=est.fit_intercept,
-        standardize=est.standardize,
-        n_classes=n_classes,
-        single_alpha=solver not in FIRST_ORDER,
-        **settings,
-    )
-    start = _warm_start(est, problem)
-    if solver in FIRST_ORDER:
-        fit = _first_order_fit(est, problem, solver, alpha, start, tol, max_iter)
-    else:
-        fit = problem.solve(alpha, start, tol=tol, max_iter=max_iter)
-    _store(est, problem, fit, alpha)
-    return est
-
-
-def _store(est, problem: PenalizedGLM, fit: Fit, alpha):
-    coef, intercept = problem.original(fit)
-    if problem.family.name == "categorical":
-        intercept = intercept - intercept.mean()  # the softmax is invariant to a common shift
-    est.coef_, est.intercept_ = coef, intercept
-    est.n_iter_ = max(int(fit.n_iter), 1)
-    est.kkt_violation_ = float(fit.kkt)
-    est.converged_ = bool(fit.converged)
-    stats = problem.assess(fit, alpha)
-    est.objective_ = stats["objective"]
-    est.loglik_ = stats["loglik"]
-    est.deviance_ = stats["deviance"]
-    est.df_ = stats["df"]
-    est.aic_, est.bic_ = stats["aic"], stats["bic"]
-    est.dual_gap_ = stats["dual_gap"]
-    est.alpha_max_ = problem.alpha_max()
-    if not est.converged_:
-        warnings.warn(
-            f"{type(est).__name__} did not converge in {est.n_iter_} iterations: the KKT "
-            f"residual is {fit.kkt:.3g}, above tol={est.tol:g} x {problem.grad_scale():.3g}; "
-            "increase max_iter or use solver='auto'",
-            ConvergenceWarning,
-            stacklevel=3,
+    def _penalized_problem(self, data, likelihood, settings, **options) -> PenalizedGLM:
+        return PenalizedGLM(
+            likelihood,
+            data,
+            fit_intercept=self.fit_intercept,
+            standardize=self.standardize,
+            n_classes=data.classes.size if likelihood.multinomial else None,
+            **settings,
+            **options,
         )
 
+    @single_threaded
+    def _fit_penalized(self, X, y, sample_weight, offset, exposure, likelihood: Likelihood):
+        """Fit the penalised likelihood at ``alpha`` and store the fitted attributes."""
+        alpha = check_scalar(self.alpha, "alpha", low=0.0)
+        tol = check_scalar(self.tol, "tol", low=0.0)
+        max_iter = check_scalar(self.max_iter, "max_iter", low=1, integer=True)
+        settings = self._penalty_settings()
+        solver = self.solver
+        _check_solver(solver, likelihood, settings["l1_ratio"], settings)
+        data = self._prepare_data(X, y, sample_weight, offset, exposure, likelihood)
+        problem = self._penalized_problem(
+            data, likelihood, settings, single_alpha=solver not in FIRST_ORDER
+        )
+        start = self._warm_fit(problem)
+        if solver in FIRST_ORDER:
+            fit = solve_first_order(
+                problem,
+                alpha,
+                solver,
+                start,
+                rate=getattr(self, "learning_rate", "auto"),
+                batch_size=getattr(self, "batch_size", None),
+                tol=tol,
+                max_iter=max_iter,
+                random_state=getattr(self, "random_state", None),
+            )
+        else:
+            fit = problem.solve(alpha, start, tol=tol, max_iter=max_iter)
+        self._store_fit(problem, fit, alpha)
+        return self
 
-class ElasticNet(GLMEstimator):
+    def _warm_fit(self, problem: PenalizedGLM) -> Fit | None:
+        """The previous solution as a start, when ``warm_start`` and the shapes agree."""
+        if not getattr(self, "warm_start", False) or not hasattr(self, "coef_"):
+            return None
+        return problem.fit_from(self.coef_, self.intercept_)
+
+    def _store_fit(self, problem: PenalizedGLM, fit: Fit, alpha):
+        """The fitted attributes of the solution ``fit`` at ``alpha``; warns when it did not
+        converge."""
+        self.coef_, self.intercept_ = problem.coefficients(fit)
+        self.n_iter_ = max(int(fit.n_iter), 1)
+        self.kkt_violation_ = float(fit.kkt)
+        self.converged_ = bool(fit.converged)
+        stats = problem.assess(fit, alpha)
+        self.objective_ = stats["objective"]
+        self.loglik_ = stats["loglik"]
+        self.deviance_ = stats["deviance"]
+        self.df_ = stats["df"]
+        self.aic_, self.bic_ = stats["aic"], stats["bic"]
+        self.dual_gap_ = stats["dual_gap"]
+        self.alpha_max_ = problem.alpha_max()
+        if not self.converged_:
+            warnings.warn(
+                f"{type(self).__name__} did not converge in {self.n_iter_} iterations: the KKT "
+                f"residual is {fit.kkt:.3g}, above tol={self.tol:g} x "
+                f"{problem.grad_scale():.3g}; increase max_iter or use solver='auto'",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+
+
+class ElasticNet(PenalizedEstimator):
     r"""Elastic-net penalised GLM (MAP under a Laplace-Gaussian prior); any family.
 
     Minimises the mean negative log-likelihood plus
@@ -326,16 +266,12 @@ class ElasticNet(GLMEstimator):
         return check_scalar(self.l1_ratio, "l1_ratio", low=0.0, high=1.0)
 
     def _family_name(self):
-        return check_choice(
-            self.family, "family", ("gaussian", "bernoulli", "poisson", "categorical")
-        )
+        return check_choice(self.family, "family", tuple(LIKELIHOODS))
 
     def fit(self, X, y, sample_weight=None, offset=None, exposure=None):
         """Fit the penalised likelihood; ``offset`` adds to the linear predictor, ``exposure``
         (poisson) adds its log. Returns self."""
-        return fit_penalized(
-            self, X, y, sample_weight, offset, exposure, family=self._family_name()
-        )
+        return self._fit_penalized(X, y, sample_weight, offset, exposure, self._likelihood())
 
 
 class _FixedRatio(ElasticNet):
@@ -399,3 +335,65 @@ class Ridge(_FixedRatio):
     ``PoissonRegressor(alpha=alpha)``."""
 
     _RATIO = 0.0
+
+
+class LogisticRegression(PenalizedEstimator, MLELogisticRegression):
+    r"""Logistic regression: the Bernoulli MLE (2 classes) or softmax (more), optionally penalised.
+
+    Unpenalised (``penalty=None``, the default) it is statsmodels' ``Logit``: Newton's method,
+    standard errors from the observed information, z statistics, ``summary()``
+    (:class:`loglik.models.glm.LogisticRegression`). With a penalty it minimises
+    (scikit-learn's ``LogisticRegression(C=1/(n*alpha))`` objective divided by n)
+
+    .. math:: \frac{1}{\sum s}\sum_i s_i\big(\log(1 + e^{\eta_i}) - y_i\eta_i\big)
+              + \alpha\Big(\rho\|w\|_1 + \frac{1-\rho}{2}\|w\|_2^2\Big)
+
+    (:math:`\rho` = 1 for ``"l1"``, 0 for ``"l2"``, ``l1_ratio`` for ``"elasticnet"``; intercept
+    unpenalised) with the solvers of :class:`loglik.ElasticNet` (see there for ``solver``,
+    ``standardize``, ``warm_start`` and the convergence report). With more than two classes the
+    likelihood is the softmax (categorical) one: unpenalised with the first class as reference,
+    penalised with one coefficient vector per class (glmnet's convention).
+
+    Binary ``coef_`` has shape (p,) and ``intercept_`` is a float (statsmodels' layout);
+    multiclass ``coef_`` has shape (K, p). The default ``alpha=0.01`` (used with a penalty only)
+    is scikit-learn's ``C=1`` at n = 100.
+    """
+
+    def __init__(
+        self,
+        penalty=None,
+        *,
+        alpha=0.01,
+        l1_ratio=0.5,
+        fit_intercept=True,
+        standardize=False,
+        solver="auto",
+        tol=1e-10,
+        max_iter=100,
+        warm_start=False,
+    ):
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.solver = solver
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+
+    def _l1_ratio(self):
+        if self.penalty == "elasticnet":
+            return check_scalar(self.l1_ratio, "l1_ratio", low=0.0, high=1.0)
+        return 1.0 if self.penalty == "l1" else 0.0
+
+    def fit(self, X, y, sample_weight=None, offset=None):
+        """Fit by maximum likelihood (``penalty=None``) or penalised likelihood; returns self."""
+        check_choice(self.penalty, "penalty", (None, "l1", "l2", "elasticnet"))
+        if self.penalty is None:
+            check_choice(self.solver, "solver", ("auto", "newton"))
+            return super().fit(X, y, sample_weight, offset)
+        for attr in ("params_", "cov_params_"):
+            self.__dict__.pop(attr, None)
+        likelihood, yv = self._likelihood_for(y)
+        return self._fit_penalized(X, yv, sample_weight, offset, None, likelihood)

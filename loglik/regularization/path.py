@@ -12,12 +12,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._blas import single_threaded
+from .._blas import single_threaded, single_threaded_blas
 from .._validation import check_scalar
-from ..models.glm import get_family, prepare_data
+from ..models._estimator import validate_features
+from ..models.glm.data import feature_labels, glm_data
+from ..models.likelihoods import get_likelihood
 from .problem import PenalizedGLM
 
-__all__ = ["RegularizationPath", "alpha_grid", "regularization_path"]
+__all__ = [
+    "RegularizationPath",
+    "alpha_grid",
+    "check_alphas",
+    "progress_bar",
+    "regularization_path",
+    "run_path",
+]
 
 
 class RegularizationPath:
@@ -32,31 +41,24 @@ class RegularizationPath:
 
     _STATS = ("loglik", "deviance", "df", "aic", "bic")
 
-    def __init__(
-        self,
-        alphas,
-        coefs,
-        intercepts,
-        n_iter,
-        kkt,
-        converged,
-        l1_ratio,
-        family,
-        feature_names,
-        statistics,
-    ):
-        self.alphas, self.coefs, self.intercepts = alphas, coefs, intercepts
-        self.n_iter, self.kkt, self.converged = n_iter, kkt, converged
-        self.l1_ratio, self.family, self.feature_names = l1_ratio, family, feature_names
-        self._statistics, self._values = statistics, None
+    def __init__(self, problem: PenalizedGLM, alphas, fits, feature_names):
+        coefs, intercepts = zip(*(problem.coefficients(fit) for fit in fits))
+        self.alphas, self.coefs, self.intercepts = alphas, np.array(coefs), np.array(intercepts)
+        self.n_iter = np.array([f.n_iter for f in fits], dtype=np.int64)
+        self.kkt = np.array([f.kkt for f in fits], dtype=np.float64)
+        self.converged = np.array([f.converged for f in fits], dtype=bool)
+        self.l1_ratio, self.family = problem.template.l1_ratio, problem.likelihood.name
+        self.feature_names = feature_names
+        self._problem, self._fits, self._values = problem, fits, None
 
     def _stat(self, key):
         if self._values is None:
-            rows = self._statistics()
+            with single_threaded_blas():
+                rows = [self._problem.assess(f, a) for f, a in zip(self._fits, self.alphas)]
             self._values = {
                 k: np.array([r[k] for r in rows], dtype=np.float64) for k in self._STATS
             }
-            self._statistics = None  # release the problem (and its Gram matrix)
+            self._problem = self._fits = None  # release the problem (and its Gram matrix)
         return self._values[key]
 
     loglik = property(lambda self: self._stat("loglik"), doc="Log-likelihood per alpha.")
@@ -123,7 +125,8 @@ def check_alphas(alphas) -> np.ndarray:
     return np.sort(arr)[::-1]
 
 
-def _progress(total, enabled, desc):
+def progress_bar(total, enabled, desc):
+    """A tqdm progress bar of ``total`` steps, or None when not ``enabled``."""
     if not enabled:
         return None
     from tqdm.auto import tqdm
@@ -131,9 +134,9 @@ def _progress(total, enabled, desc):
     return tqdm(total=total, desc=desc, leave=False)
 
 
-def run_path(problem: PenalizedGLM, alphas, *, tol, max_iter, progress=False):
-    """Fit ``problem`` along ``alphas``; returns (fits, coefs, intercepts)."""
-    bar = _progress(len(alphas), progress, "regularization path")
+def run_path(problem: PenalizedGLM, alphas, *, tol, max_iter, progress=False) -> list:
+    """The fits of ``problem`` along ``alphas`` (with a tqdm bar when ``progress``)."""
+    bar = progress_bar(len(alphas), progress, "regularization path")
     fits = problem.path(
         alphas,
         tol=tol,
@@ -142,14 +145,7 @@ def run_path(problem: PenalizedGLM, alphas, *, tol, max_iter, progress=False):
     )
     if bar is not None:
         bar.close()
-    coefs, intercepts = [], []
-    for fit in fits:
-        coef, intercept = problem.original(fit)
-        if problem.family.name == "categorical":
-            intercept = intercept - intercept.mean()
-        coefs.append(coef)
-        intercepts.append(intercept)
-    return fits, np.array(coefs), np.array(intercepts)
+    return fits
 
 
 @single_threaded
@@ -199,28 +195,14 @@ def regularization_path(
         ``alphas, coefs, intercepts = path``; also ``loglik``, ``deviance``, ``df``, ``aic``,
         ``bic``, ``n_iter``, ``kkt``, ``converged`` per alpha and ``to_frame()``.
     """
-    from .estimators import ElasticNet
-
-    est = ElasticNet(
-        1.0,
-        l1_ratio,
-        family=family,
-        fit_intercept=fit_intercept,
-        standardize=standardize,
-        penalty_factor=penalty_factor,
-        positive=positive,
-        bounds=bounds,
-        tol=tol,
-        max_iter=max_iter,
-    )
-    fam = get_family(est._family_name())
-    rho = est._l1_ratio()
+    likelihood = get_likelihood(family)
+    rho = check_scalar(l1_ratio, "l1_ratio", low=0.0, high=1.0)
     tol = check_scalar(tol, "tol", low=0.0)
     max_iter = check_scalar(max_iter, "max_iter", low=1, integer=True)
-    data = prepare_data(est, X, y, sample_weight, offset, exposure, family=fam)
-    n_classes = len(est.classes_) if fam.name == "categorical" else None
+    X, names = validate_features(X)
+    data = glm_data(X, y, likelihood, sample_weight, offset, exposure, owner="regularization_path")
     problem = PenalizedGLM(
-        fam,
+        likelihood,
         data,
         l1_ratio=rho,
         penalty_factor=penalty_factor,
@@ -228,26 +210,10 @@ def regularization_path(
         bounds=bounds,
         fit_intercept=fit_intercept,
         standardize=standardize,
-        n_classes=n_classes,
+        n_classes=data.classes.size if likelihood.multinomial else None,
     )
     grid = (
         alpha_grid(problem.alpha_max(), n_alphas, eps) if alphas is None else check_alphas(alphas)
     )
-    fits, coefs, intercepts = run_path(problem, grid, tol=tol, max_iter=max_iter, progress=progress)
-
-    @single_threaded
-    def statistics():
-        return [problem.assess(fit, alpha) for fit, alpha in zip(fits, grid)]
-
-    return RegularizationPath(
-        alphas=grid,
-        coefs=coefs,
-        intercepts=intercepts,
-        n_iter=np.array([f.n_iter for f in fits], dtype=np.int64),
-        kkt=np.array([f.kkt for f in fits], dtype=np.float64),
-        converged=np.array([f.converged for f in fits], dtype=bool),
-        l1_ratio=rho,
-        family=fam.name,
-        feature_names=est._names(),
-        statistics=statistics,
-    )
+    fits = run_path(problem, grid, tol=tol, max_iter=max_iter, progress=progress)
+    return RegularizationPath(problem, grid, fits, feature_labels(names, data.p))

@@ -29,11 +29,14 @@ residual estimators report). The norms themselves are plain functions.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from scipy import special, stats
 
 from .._validation import check_choice, check_finite_array, check_scalar
 from ..estimation.proximal import soft_threshold
+from ..models.proximal_blocks import block_prox
 
 __all__ = [
     "L1",
@@ -41,6 +44,7 @@ __all__ = [
     "PENALTIES",
     "ElasticNetPenalty",
     "Penalty",
+    "PenaltyArrays",
     "PenaltyPrior",
     "get_penalty",
     "l1_norm",
@@ -93,6 +97,18 @@ def min_norm_subgradient(w, grad, l1, lower=-np.inf, upper=np.inf):
     low = np.where(w <= lower, -np.inf, low)
     high = np.where(w >= upper, np.inf, high)
     return np.clip(0.0, low, high)
+
+
+def _enet_terms(w, l1, l2):
+    r"""The elastic-net penalty per coefficient: :math:`\lambda|w| + \tfrac{\mu}{2}w^2`."""
+    return l1 * np.abs(w) + 0.5 * l2 * w * w
+
+
+def _enet_prox(v, t, l1, l2, lower, upper, constrained=True):
+    r"""The prox of :math:`t(\lambda|\cdot| + \tfrac{\mu}{2}(\cdot)^2)` on the box, elementwise
+    (module docstring)."""
+    out = soft_threshold(v, t * l1) / (1.0 + t * l2)
+    return np.clip(out, lower, upper) if constrained else out
 
 
 # --------------------------------------------------------------------------------------------
@@ -209,7 +225,7 @@ class Penalty:
         w = np.asarray(w, dtype=np.float64)
         if self.constrained and not self.feasible(w):
             return np.inf
-        terms = self.l1_weight * np.abs(w) + 0.5 * self.l2_weight * w * w
+        terms = _enet_terms(w, self.l1_weight, self.l2_weight)
         return float(np.sum(np.broadcast_to(terms, w.shape)))
 
     def gradient(self, w):
@@ -225,9 +241,9 @@ class Penalty:
         coordinate: the proximal operator in a diagonal metric, as adaptive optimizers need)."""
         v = np.asarray(v, dtype=np.float64)
         t = _check_steps(step_size)
-        out = soft_threshold(v, t * self.l1_weight) / (1.0 + t * self.l2_weight)
-        if self.constrained:
-            out = np.clip(out, self.lower, self.upper)
+        out = _enet_prox(
+            v, t, self.l1_weight, self.l2_weight, self.lower, self.upper, self.constrained
+        )
         return np.broadcast_to(out, v.shape).copy()
 
     def as_prox(self, blocks=None):
@@ -239,16 +255,7 @@ class Penalty:
         ``blocks`` lists the indices of the blocks that are penalised (default: all), e.g.
         ``[0]`` for ``[coef, intercept]`` so the intercept stays unpenalised.
         """
-        chosen = None if blocks is None else set(blocks)
-
-        def prox(params, step_size):
-            steps = step_size if isinstance(step_size, list | tuple) else [step_size] * len(params)
-            return [
-                self.prox(p, t) if chosen is None or k in chosen else p
-                for k, (p, t) in enumerate(zip(params, steps))
-            ]
-
-        return prox
+        return block_prox(self.prox, blocks)
 
     def min_norm_subgradient(self, w, loss_grad):
         r"""The element of :math:`\nabla L(w) + \partial h(w)` (with the box's normal cone)
@@ -266,6 +273,28 @@ class Penalty:
         """:math:`\\max_j` of the absolute :meth:`min_norm_subgradient` (0 at the optimum)."""
         r = self.min_norm_subgradient(w, loss_grad)
         return float(np.max(np.abs(r), initial=0.0))
+
+    def arrays(self, p, scale=1.0, excluded=None) -> PenaltyArrays:
+        r"""This penalty in a solver's coordinates :math:`v = \sigma w` (``scale`` σ) for ``p``
+        coefficients: one L1 weight, L2 weight and bound each, the ``excluded`` (constant
+        columns) pinned at 0. The weights are not rescaled by σ: with ``standardize`` the
+        penalty is on :math:`v` (glmnet's convention)."""
+        for name, value in (
+            ("penalty_factor", self.penalty_factor),
+            ("bounds", self.lower),
+            ("bounds", self.upper),
+        ):
+            if value is not None and np.size(value) not in (1, p):
+                raise ValueError(f"{name} has {np.size(value)} entries; X has {p} columns")
+
+        def full(x):
+            return np.array(np.broadcast_to(np.asarray(x, dtype=np.float64), (p,)))
+
+        l1, l2 = full(self.l1_weight), full(self.l2_weight)
+        lower, upper = full(self.lower) * scale, full(self.upper) * scale
+        if excluded is not None:
+            l1[excluded] = l2[excluded] = lower[excluded] = upper[excluded] = 0.0
+        return PenaltyArrays(l1, l2, lower, upper)
 
     def prior(self, n_samples) -> PenaltyPrior:
         """The prior this penalty is for ``n_samples`` rows (see :class:`PenaltyPrior`)."""
@@ -307,6 +336,58 @@ class L2(Penalty):
 
     def __repr__(self):
         return super().__repr__().replace(", l1_ratio=0", "")
+
+
+class PenaltyArrays(NamedTuple):
+    r"""A :class:`Penalty` as the solvers hold it (:meth:`Penalty.arrays`): per coefficient an L1
+    weight :math:`\lambda_j`, an L2 weight :math:`\mu_j` and bounds, in the solver's coordinates.
+    For a coefficient matrix (p, K), one column per class, they apply along the rows."""
+
+    l1: np.ndarray
+    l2: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+    def along(self, v) -> PenaltyArrays:
+        """The arrays shaped to broadcast against coefficients ``v`` ((p,) or (p, K))."""
+        if np.ndim(v) != 2:
+            return self
+        return PenaltyArrays(*(a[:, None] for a in self))
+
+    def value(self, v) -> float:
+        r""":math:`\sum_j \lambda_j|v_j| + \tfrac{\mu_j}{2}v_j^2` (v inside the box)."""
+        pen = self.along(v)
+        return float(np.sum(_enet_terms(v, pen.l1, pen.l2)))
+
+    def kkt(self, v, grad):
+        """The KKT residual per coefficient given the gradient of the smooth loss."""
+        pen = self.along(v)
+        return min_norm_subgradient(v, grad + pen.l2 * v, pen.l1, pen.lower, pen.upper)
+
+    def prox(self, v, step):
+        """The proximal step at step size ``step`` (a scalar or one per coefficient)."""
+        pen = self.along(v)
+        return _enet_prox(v, step, pen.l1, pen.l2, pen.lower, pen.upper)
+
+    def take(self, idx) -> PenaltyArrays:
+        """The coefficients ``idx`` only."""
+        return PenaltyArrays(self.l1[idx], self.l2[idx], self.lower[idx], self.upper[idx])
+
+    def scaled(self, alpha) -> PenaltyArrays:
+        """The penalty at strength ``alpha`` times this one (the bounds unchanged)."""
+        return PenaltyArrays(alpha * self.l1, alpha * self.l2, self.lower, self.upper)
+
+    def pinned(self, mask) -> PenaltyArrays:
+        """No penalty, the coefficients in ``mask`` held at 0 (the others keep their bounds)."""
+        zero = np.zeros_like(self.l1)
+        return PenaltyArrays(
+            zero, zero.copy(), np.where(mask, 0.0, self.lower), np.where(mask, 0.0, self.upper)
+        )
+
+    @property
+    def unboxed(self) -> bool:
+        """True when no coefficient has a finite bound."""
+        return not (np.isfinite(self.lower).any() or np.isfinite(self.upper).any())
 
 
 PENALTIES = {"l1": L1, "l2": L2, "elasticnet": ElasticNetPenalty}
@@ -399,13 +480,14 @@ class PenaltyPrior:
     def to_scipy(self):
         """The frozen ``scipy.stats.laplace`` / ``norm`` (untruncated L1 / L2 with every factor
         positive); raises ValueError for the elastic-net, truncated or improper priors."""
-        if self.name == "elastic_net":
+        rho = self.penalty.l1_ratio
+        if 0 < rho < 1:
             raise ValueError("the elastic-net prior has no scipy.stats equivalent")
         if self.penalty.constrained:
             raise ValueError(f"the truncated {self.name} prior has no scipy.stats equivalent")
-        scale_base = self.rate if self.name == "laplace" else self.precision
-        if np.any(np.asarray(scale_base) == 0):
+        laplace = rho == 1
+        if np.any(np.asarray(self.rate if laplace else self.precision) == 0):
             raise ValueError("a zero alpha or penalty factor gives an improper (flat) prior")
-        if self.name == "laplace":
+        if laplace:
             return stats.laplace(loc=0.0, scale=1.0 / self.rate)
         return stats.norm(loc=0.0, scale=1.0 / np.sqrt(self.precision))

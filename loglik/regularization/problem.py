@@ -14,40 +14,19 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy import linalg
 
 from .._blas import single_threaded_blas
-from ..models.glm import Family, GLMData, deviance, log_likelihood, null_model_eta
-from .penalties import Penalty
-from .solvers import (
-    DesignOps,
-    GaussianDesign,
-    GaussianGram,
-    GaussianStats,
-    PenaltyArrays,
-    _scales,
-    column_moments,
-    gaussian_dual_gap,
-    penalty_arrays,
-    prox_newton,
-)
+from ..models.glm.data import GLMData
+from ..models.glm.design import StandardizedDesign, column_moments, column_scales
+from ..models.likelihoods import Likelihood, profiled_gaussian_loglik
+from .gaussian import GaussianDesign, gaussian_dual_gap, gaussian_problem, shrunk_trace
+from .penalties import Penalty, PenaltyArrays
+from .prox_newton import prox_newton
 
 __all__ = ["Fit", "PenalizedGLM"]
 
 _STEP = 0.2  # ratio of successive alphas when a cold start follows a short path
 _RIDGE_LIKE = 1e-3  # l1_ratio used for the alpha grid of pure ridge (glmnet's convention)
-_GRAM_COLUMNS = 128  # a single fit on more columns works on the columns it needs
-
-
-def use_gram_matrix(n, p, single_alpha) -> bool:
-    """Whether a Gaussian problem forms the full Gram matrix. It costs about p/10 passes over X
-    (a BLAS rank-n update); a working-set solve costs a few passes (column moments, one
-    gradient per outer iteration) plus the Gram columns of the working set. A path ends with
-    most columns in play, so it wants the Gram matrix whenever p <= n; a single fit does only
-    when p is small."""
-    if p > n:
-        return False
-    return not single_alpha or p < _GRAM_COLUMNS
 
 
 class Fit(NamedTuple):
@@ -67,7 +46,7 @@ class PenalizedGLM:
 
     Parameters
     ----------
-    family : Family
+    likelihood : Likelihood
     data : GLMData
         Validated data (class codes for classifiers).
     l1_ratio, penalty_factor, positive, bounds
@@ -78,7 +57,7 @@ class PenalizedGLM:
     gram : bool, optional
         Gaussian family: form the full Gram matrix (True), or work on column subsets (False);
         default: the Gram matrix when p <= n, except for a single fit on many columns
-        (``single_alpha``; see :func:`use_gram`).
+        (``single_alpha``; see :func:`~loglik.regularization.gaussian.use_gram_matrix`).
     single_alpha : bool
         The problem will be solved at one alpha (an estimator's ``fit``), not along a path.
     stats : (GaussianStats, shift_x, shift_y), optional
@@ -87,7 +66,7 @@ class PenalizedGLM:
 
     def __init__(
         self,
-        family: Family,
+        likelihood: Likelihood,
         data: GLMData,
         *,
         l1_ratio=1.0,
@@ -101,52 +80,40 @@ class PenalizedGLM:
         stats=None,
         single_alpha=False,
     ):
-        self.family, self.data = family, data
+        self.likelihood, self.data = likelihood, data
         self.fit_intercept, self.standardize = bool(fit_intercept), bool(standardize)
         self.n_classes = n_classes
         self.template = Penalty(
             1.0, l1_ratio, penalty_factor=penalty_factor, positive=positive, bounds=bounds
         )
-        X, s, p = data.X, data.sample_weight, data.p
+        X, s = data.X, data.sample_weight
         self.gaussian = None
-        if family.name == "gaussian":
-            y = data.y - data.offset
-            use_gram = use_gram_matrix(data.n, p, single_alpha) if gram is None else gram
-            if use_gram:
-                if stats is None:
-                    stats = GaussianStats.about_means(X, y, s, self.fit_intercept)
-                st, shift_x, shift_y = stats
-                self.gaussian = GaussianGram(
-                    st,
-                    shift_x,
-                    shift_y,
-                    fit_intercept=self.fit_intercept,
-                    standardize=self.standardize,
-                )
-            else:
-                self.gaussian = GaussianDesign(
-                    X, y, s, fit_intercept=self.fit_intercept, standardize=self.standardize
-                )
-            mean, scale, excluded = (
-                self.gaussian.mean_x,
-                self.gaussian.scale,
-                self.gaussian.excluded,
+        if likelihood.least_squares:
+            self.gaussian = gaussian_problem(
+                X,
+                data.y - data.offset,
+                s,
+                fit_intercept=self.fit_intercept,
+                standardize=self.standardize,
+                gram=gram,
+                single_alpha=single_alpha,
+                stats=stats,
             )
-            self.sd = self.gaussian.sd
+            g = self.gaussian
+            mean, scale, excluded, self.sd = g.mean_x, g.scale, g.excluded, g.sd
         else:
             mean, var = column_moments(X, s, self.fit_intercept)
-            self.sd, excluded, scale = _scales(var, mean, self.standardize)
+            self.sd, excluded, scale = column_scales(var, mean, self.standardize)
         self.mean, self.scale, self.excluded = mean, scale, excluded
-        self.ops = DesignOps(X, mean, scale, excluded)
-        self.base = penalty_arrays(self.template, p, scale, excluded)
+        self.design = StandardizedDesign(X, mean, scale, excluded)
+        self.base = self.template.arrays(data.p, scale, excluded)
         self._null = None
 
     # -- penalty and scale ---------------------------------------------------------------------
 
     def penalty(self, alpha) -> PenaltyArrays:
         """The penalty arrays at ``alpha`` in solver coordinates."""
-        b = self.base
-        return PenaltyArrays(alpha * b.l1, alpha * b.l2, b.lower, b.upper)
+        return self.base.scaled(alpha)
 
     @property
     def penalised(self):
@@ -156,23 +123,24 @@ class PenalizedGLM:
         """The fit with every penalised coefficient at 0 (unpenalised ones free): the solution
         for every alpha >= alpha_max."""
         if self._null is None:
-            b = self.base
             pin = self.penalised | self.excluded
-            if np.all(pin) and self.family.name != "categorical" and self.gaussian is None:
-                eta = null_model_eta(
-                    self.family, self.data.y, self.data.sample_weight, self.data.offset
-                )
-                c = float(eta[0] - self.data.offset[0]) if self.fit_intercept else 0.0
-                self._null = Fit(np.zeros(self.data.p), c, 0, 0.0, True)
+            lik, data = self.likelihood, self.data
+            if np.all(pin) and not lik.multinomial and self.gaussian is None:
+                c = 0.0
+                if self.fit_intercept:
+                    c = float(lik.intercept_only(data.y, data.sample_weight, data.offset))
+                self._null = Fit(np.zeros(data.p), c, 0, 0.0, True)
                 return self._null
-            pen = PenaltyArrays(
-                np.zeros_like(b.l1),
-                np.zeros_like(b.l2),
-                np.where(pin, 0.0, b.lower),
-                np.where(pin, 0.0, b.upper),
-            )
-            self._null = self._solve(pen, None, None, tol=1e-12, max_iter=200)
+            self._null = self._solve(self.base.pinned(pin), None, None, tol=1e-12, max_iter=200)
         return self._null
+
+    def start_intercept(self):
+        """The intercept a first-order solver starts from: the null fit's (for the Gaussian
+        problem, whose solvers profile it out, the mean response)."""
+        null = self.null_fit()
+        if self.gaussian is None:
+            return null.c
+        return self.gaussian.mean_y if self.fit_intercept else 0.0
 
     def null_gradient(self):
         """The mean-NLL gradient over the coefficients at :meth:`null_fit`."""
@@ -181,11 +149,11 @@ class PenalizedGLM:
     def gradient(self, fit: Fit):
         if self.gaussian is not None and fit.c is None:
             return self.gaussian.gradient(fit.v)
-        eta = self.ops.eta(fit.v, fit.c) + self._offset()
-        _, dloss, _ = self.family.terms(eta, self.data.y)
+        eta = self.design.eta(fit.v, fit.c) + self._offset()
+        dloss = self.likelihood.gradient(eta, self.data.y)
         sw = self.data.sample_weight / self.data.sample_weight.sum()
         R = sw[:, None] * dloss if dloss.ndim == 2 else sw * dloss
-        return self.ops.rmatvec(R)
+        return self.design.rmatvec(R)
 
     def grad_scale(self) -> float:
         """The largest entry of :meth:`null_gradient` (the unit of the relative ``tol``)."""
@@ -231,7 +199,7 @@ class PenalizedGLM:
 
     def _offset(self):
         o = self.data.offset
-        return o[:, None] if self.family.name == "categorical" else o
+        return o[:, None] if self.likelihood.multinomial else o
 
     def _solve(self, pen, start: Fit | None, candidates, *, tol, max_iter) -> Fit:
         with single_threaded_blas():  # many small factorisations: threads only get in the way
@@ -249,8 +217,8 @@ class PenalizedGLM:
             return Fit(res.w, None, res.n_iter, res.kkt, res.converged)
         v0, c0 = (None, None) if start is None else (start.v, start.c)
         res = prox_newton(
-            self.family,
-            self.ops,
+            self.likelihood,
+            self.design,
             self.data.y,
             self.data.sample_weight,
             self.data.offset,
@@ -326,6 +294,27 @@ class PenalizedGLM:
             intercept = float(fit.c) - self.mean @ coef
         return coef, float(intercept)
 
+    def coefficients(self, fit: Fit):
+        """``(coef, intercept)`` as the estimators report them: :meth:`original`, the softmax
+        intercepts centred (glmnet's convention: the softmax is invariant to a common shift)."""
+        coef, intercept = self.original(fit)
+        if self.likelihood.multinomial:
+            intercept = intercept - intercept.mean()
+        return coef, intercept
+
+    def fit_from(self, coef, intercept) -> Fit | None:
+        """A reported solution ``(coef, intercept)`` as a start in solver coordinates; None when
+        its shape does not fit this problem."""
+        coef = np.asarray(coef, dtype=np.float64)
+        multinomial = self.likelihood.multinomial
+        expected = (self.n_classes, self.data.p) if multinomial else (self.data.p,)
+        if coef.shape != expected:
+            return None
+        w = coef.T if multinomial else coef
+        v = w * (self.scale[:, None] if multinomial else self.scale)
+        c = np.asarray(intercept, dtype=np.float64) + self.mean @ w
+        return Fit(v, None if self.gaussian is not None else c, 0, np.inf, False)
+
     def linear_predictor(self, fit: Fit):
         coef, intercept = self.original(fit)
         X = self.data.X
@@ -343,100 +332,56 @@ class PenalizedGLM:
         \mathrm{diag}(\mu_A))^{-1}` over the nonzero coefficients, :math:`H` the IRLS-weighted
         Gram matrix, plus the intercepts), ``aic``, ``bic``, ``dual_gap`` (Gaussian). For the
         Gaussian family with a Gram matrix everything comes from it, without touching X."""
-        data, family = self.data, self.family
-        s = data.sample_weight
+        data = self.data
         pen = self.penalty(alpha)
-        v = fit.v
-        if v.ndim == 2:
-            pen_value = float(pen.l1 @ np.abs(v).sum(1) + 0.5 * pen.l2 @ (v * v).sum(1))
-        else:
-            pen_value = pen.value(v)
-        terms = None
         if self.gaussian is not None and fit.c is None:
-            terms = self.gaussian.residual_terms(v)
-            loss = 0.5 * terms[0]
-            rss = 2.0 * loss * float(s.sum())
-            n = data.n_eff
-            rows = s > 0
-            loglik = float(
-                -0.5 * n * (np.log(2 * np.pi) + np.log(max(rss, 1e-300) / n) + 1.0)
-                + 0.5 * np.log(s[rows]).sum()
-            )
-            dev = rss
-            df = self._gaussian_df(v, pen)
+            out = self._gaussian_statistics(fit.v, pen)
         else:
-            eta = self.linear_predictor(fit)
-            sw = s / s.sum()
-            loss = float(sw @ family.nll(eta, data.y))
-            loglik = log_likelihood(family, data.y, eta, s)
-            dev = deviance(family, data.y, eta, s)
-            df = self._effective_df(fit, eta, pen)
-        out = {
-            "loss": loss,
-            "objective": loss + pen_value,
-            "loglik": loglik,
-            "deviance": dev,
-            "df": df,
-            "aic": -2 * loglik + 2 * df,
-            "bic": -2 * loglik + np.log(data.n_eff) * df,
-            "dual_gap": None,
-        }
-        if terms is not None:
-            out["dual_gap"] = gaussian_dual_gap(self.gaussian, v, pen, terms)
+            out = self._likelihood_statistics(fit, pen)
+        out["objective"] = out["loss"] + pen.value(fit.v)
+        out["aic"] = -2 * out["loglik"] + 2 * out["df"]
+        out["bic"] = -2 * out["loglik"] + np.log(data.n_eff) * out["df"]
         return out
 
-    def _gaussian_df(self, v, pen) -> float:
-        active = np.flatnonzero(v)
-        total = float(self.fit_intercept)
-        if active.size == 0:
-            return total
-        g = self.gaussian
-        ridge = pen.l2[active]
-        if isinstance(g, GaussianGram):
-            H = g.G[np.ix_(active, active)]
-        else:
-            pos = g._positions(active)  # may grow the cache: index it afterwards
-            if active.size > g.n_rows and np.all(ridge == ridge[0]):
-                # the same nonzero spectrum from the n x n side: Zs Zs^T
-                Zs = g._Zs[:, pos]
-                return total + _shrunk_trace(Zs @ Zs.T, np.full(g.n_rows, ridge[0]))
-            H = g._G[np.ix_(pos, pos)]
-        return total + _shrunk_trace(H, ridge)
+    def _gaussian_statistics(self, v, pen) -> dict:
+        s = self.data.sample_weight
+        terms = self.gaussian.residual_terms(v)
+        loss = 0.5 * terms[0]
+        rss = 2.0 * loss * float(s.sum())
+        rows = s > 0
+        return {
+            "loss": loss,
+            "loglik": profiled_gaussian_loglik(max(rss, 1e-300), self.data.n_eff, s[rows]),
+            "deviance": rss,
+            "df": float(self.fit_intercept) + self.gaussian.coefficient_df(v, pen),
+            "dual_gap": gaussian_dual_gap(self.gaussian, v, pen, terms),
+        }
+
+    def _likelihood_statistics(self, fit: Fit, pen) -> dict:
+        lik, data = self.likelihood, self.data
+        y, s = data.y, data.sample_weight
+        eta = self.linear_predictor(fit)
+        return {
+            "loss": float(s / s.sum() @ lik.nll(eta, y)),
+            "loglik": lik.log_likelihood(y, eta, s),
+            "deviance": lik.deviance(y, eta, s),
+            "df": self._effective_df(fit, eta, pen),
+            "dual_gap": None,
+        }
 
     def _effective_df(self, fit, eta, pen) -> float:
         V = fit.v if fit.v.ndim == 2 else fit.v[:, None]
         s = self.data.sample_weight
         sw = s / s.sum()
-        if self.family.name == "gaussian":
-            curv = np.ones((eta.shape[0], 1))
-        else:
-            _, _, mu = self.family.terms(eta, self.data.y)
-            curv = mu * (1 - mu) if self.family.name == "categorical" else mu[:, None]
+        curv = self.likelihood.curvature(eta, self.data.y)
         total = 0.0
         for k in range(V.shape[1]):
             active = np.flatnonzero(V[:, k])
             if active.size == 0:
                 continue
             a = sw * curv[:, k]
-            Z = self.ops.columns(active)
+            Z = self.design.columns(active)
             if self.fit_intercept:
                 Z = Z - (a @ Z) / max(a.sum(), 1e-300)
-            total += _shrunk_trace((Z * a[:, None]).T @ Z, pen.l2[active])
-        n_intercepts = V.shape[1] if self.family.name == "categorical" else 1
-        return total + (n_intercepts if self.fit_intercept else 0)
-
-
-def _shrunk_trace(H, ridge) -> float:
-    r""":math:`\mathrm{tr}\,H(H + \mathrm{diag}(\mu))^{-1}`: the degrees of freedom of a ridge
-    fit on these columns; their number when :math:`\mu = 0` (Zou, Hastie & Tibshirani 2007:
-    the lasso's unbiased df estimate)."""
-    if not np.any(ridge):
-        return float(H.shape[0])  # the lasso's df: the number of nonzero coefficients
-    if np.all(ridge == ridge[0]):  # a uniform ridge: from the spectrum, sum of l/(l + mu)
-        eig = np.maximum(linalg.eigvalsh(H, check_finite=False), 0.0)
-        return float(np.sum(eig / (eig + ridge[0])))
-    reg = H + np.diag(ridge)
-    try:
-        return float(np.trace(linalg.solve(reg, H, assume_a="pos")))
-    except (linalg.LinAlgError, ValueError):
-        return float(np.trace(np.linalg.pinv(reg) @ H))
+            total += shrunk_trace((Z * a[:, None]).T @ Z, pen.l2[active])
+        return total + (V.shape[1] if self.fit_intercept else 0)

@@ -6,16 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 
-from loglik.regularization.penalties import ElasticNetPenalty, min_norm_subgradient
-from loglik.regularization.solvers import (
+from loglik.regularization.gaussian import (
     GaussianDesign,
     GaussianGram,
     GaussianStats,
-    _line_minimum,
-    enet_qp,
     gaussian_dual_gap,
-    penalty_arrays,
 )
+from loglik.regularization.penalties import ElasticNetPenalty, min_norm_subgradient
+from loglik.regularization.qp import _line_minimum, enet_qp
 
 
 def _problem(seed, k, rank=None, bounded=False, free_fraction=0.0):
@@ -137,7 +135,7 @@ def test_duality_gap_bounds_the_suboptimality_and_vanishes_at_the_optimum():
     X = rng.normal(size=(40, 60))
     y = X[:, :3] @ np.ones(3) + rng.normal(size=40)
     design = GaussianDesign(X, y, np.ones(40), fit_intercept=True, standardize=False)
-    pen = penalty_arrays(ElasticNetPenalty(0.05, 0.8), 60, design.scale, design.excluded)
+    pen = ElasticNetPenalty(0.05, 0.8).arrays(60, design.scale, design.excluded)
     res = design.solve(pen, tol=1e-12)
     assert gaussian_dual_gap(design, res.w, pen) <= 1e-12
     best = design.loss(res.w) + pen.value(res.w)
@@ -159,7 +157,7 @@ def test_working_set_solution_equals_the_gram_solution():
         standardize=True,
     )
     design = GaussianDesign(X, y, s, fit_intercept=True, standardize=True)
-    pen = penalty_arrays(ElasticNetPenalty(0.02, 0.5, positive=True), 20, gram.scale, gram.excluded)
+    pen = ElasticNetPenalty(0.02, 0.5, positive=True).arrays(20, gram.scale, gram.excluded)
     a, b = gram.solve(pen, tol=1e-12), design.solve(pen, tol=1e-12)
     np.testing.assert_allclose(a.w, b.w, atol=1e-10)
     assert gram.loss(a.w) == pytest.approx(design.loss(b.w), rel=1e-10)

@@ -26,9 +26,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 import numpy as np
-from scipy import special
 
 from ..._validation import check_scalar
+from ...estimation.transforms import Logit
+from ..likelihoods import softmax
+
+_SIGMOID = Logit()  # its forward map is the logistic function, its derivative a(1 - a)
 
 __all__ = [
     "ACTIVATIONS",
@@ -104,17 +107,17 @@ class Identity(ElementwiseActivation):
 
 
 class Sigmoid(ElementwiseActivation):
-    r""":math:`f(z) = 1/(1 + e^{-z})` (computed by ``scipy.special.expit``: no overflow);
-    :math:`f' = a(1 - a)`, at most 1/4, which is why deep sigmoid networks' gradients vanish."""
+    r""":math:`f(z) = 1/(1 + e^{-z})` (the logistic function of
+    :class:`loglik.estimation.transforms.Logit`: no overflow); :math:`f' = a(1 - a)`, at most
+    1/4, which is why deep sigmoid networks' gradients vanish."""
 
     name = "sigmoid"
 
     def forward(self, z):
-        return special.expit(z)
+        return _SIGMOID.forward(z)
 
     def derivative(self, z):
-        a = special.expit(z)
-        return a * (1.0 - a)
+        return _SIGMOID.derivative(z)
 
     def backward(self, z, a, grad):
         return grad * a * (1.0 - a)
@@ -190,10 +193,10 @@ class Swish(ElementwiseActivation):
         return f"Swish(beta={self.beta:g})"
 
     def forward(self, z):
-        return z * special.expit(self.beta * z)
+        return z * _SIGMOID.forward(self.beta * z)
 
     def derivative(self, z):
-        s = special.expit(self.beta * z)
+        s = _SIGMOID.forward(self.beta * z)
         return s * (1.0 + self.beta * z * (1.0 - s))
 
     def backward(self, z, a, grad):
@@ -216,13 +219,6 @@ class Softmax(Activation):
 
     def backward(self, z, a, grad):
         return a * (grad - np.sum(grad * a, axis=-1, keepdims=True))
-
-
-def softmax(z):
-    """The row-wise softmax of ``z`` with the max-shift (never overflows)."""
-    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-    e /= np.sum(e, axis=-1, keepdims=True)
-    return e
 
 
 ACTIVATIONS = {

@@ -32,10 +32,16 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 import numpy as np
-from scipy import special
 
 from ..._validation import check_scalar
-from .activations import softmax
+from ..likelihoods import (
+    BernoulliLikelihood,
+    CategoricalLikelihood,
+    GaussianLikelihood,
+    HeteroscedasticGaussianLikelihood,
+    Likelihood,
+    PoissonLikelihood,
+)
 
 __all__ = [
     "HEADS",
@@ -55,7 +61,7 @@ def _weighted_mean(per_row, weights):
 
 
 def _scale_rows(grad, weights):
-    """:math:`\\partial L/\\partial z` from per-row gradients: divided by n, or times the
+    r""":math:`\partial L/\partial z` from per-row gradients: divided by n, or times the
     normalised weights."""
     if weights is None:
         grad /= grad.shape[0]
@@ -65,34 +71,40 @@ def _scale_rows(grad, weights):
 
 
 class Head(ABC):
-    r"""A likelihood for :math:`y` given the network output :math:`z` (see the module table).
+    r"""A likelihood for :math:`y` given the network output :math:`z` (see the module table):
+    a :class:`~loglik.models.likelihoods.Likelihood` of :math:`z`, summed over the targets.
 
     Targets are 2-D float arrays (rows, targets), except for the categorical head (integer class
     codes, 1-D). ``weights`` are normalised case weights (summing to 1) or None (equal).
     """
 
     name = "head"
-    family = ""  # the distribution family dist_params parameterises
+    likelihood: Likelihood
+
+    @property
+    def family(self) -> str:
+        """The distribution family :meth:`dist_params` parameterises."""
+        return self.likelihood.distribution.name
 
     def n_outputs(self, n_targets: int) -> int:
         """The width of the output layer for ``n_targets`` columns of ``y``."""
         return n_targets
 
-    @abstractmethod
     def nll(self, z, y):
-        """Per-row negative log-likelihood :math:`\\ell(y_i, z_i)`, shape (rows,)."""
+        r"""Per-row negative log-likelihood :math:`\ell(y_i, z_i)`, shape (rows,)."""
+        return np.sum(self.likelihood.nll(z, y), axis=1)
 
-    @abstractmethod
     def gradient(self, z, y):
-        """Per-row :math:`\\partial\\ell(y_i, z_i)/\\partial z_i`, shape of ``z``."""
+        r"""Per-row :math:`\partial\ell(y_i, z_i)/\partial z_i`, shape of ``z``."""
+        return self.likelihood.gradient(z, y)
 
-    @abstractmethod
     def inverse_link(self, z):
-        """The mean :math:`E[y \\mid z]` (probabilities for the classification heads)."""
+        r"""The mean :math:`E[y \mid z]` (probabilities for the classification heads)."""
+        return self.likelihood.mean(z)
 
-    @abstractmethod
     def dist_params(self, z) -> dict:
         """The predictive distribution's parameters, one value (or row) per row of ``z``."""
+        return self.likelihood.dist_params(z)
 
     @abstractmethod
     def initial_bias(self, y, weights=None):
@@ -103,12 +115,23 @@ class Head(ABC):
         """``(L, dL/dz)``: the weighted mean NLL and its gradient."""
         return _weighted_mean(self.nll(z, y), weights), _scale_rows(self.gradient(z, y), weights)
 
+    requirement = None  # what the targets must be ("be 0 or 1"), when the support is checked
+
     def check_target(self, y, name="y"):
-        """Raise ValueError when ``y`` is outside the likelihood's support."""
+        """Raise ValueError naming the first entry of ``y`` outside the likelihood's support."""
+        if self.requirement is None:
+            return y
+        bad = self.likelihood.outside_support(y)
+        if bad.any():
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(
+                f"{name} must {self.requirement} for the {self.name.capitalize()} likelihood "
+                f"(row {where[0]} is {y[where]})"
+            )
         return y
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k != "likelihood")
         return f"{type(self).__name__}({args})"
 
 
@@ -117,7 +140,7 @@ class GaussianHead(Head):
     :math:`z` does not depend on σ). ``sigma`` is a scalar or one value per target."""
 
     name = "gaussian"
-    family = "normal"
+    likelihood = GaussianLikelihood()
 
     def __init__(self, sigma=1.0):
         sigma = np.asarray(sigma, dtype=np.float64)
@@ -134,7 +157,7 @@ class GaussianHead(Head):
         return 0.5 * np.einsum("ij,ij->i", r, r) + self._constant(r.shape[1])
 
     def gradient(self, z, y):
-        return (z - y) / self.sigma**2
+        return self.likelihood.gradient(z, y) / self.sigma**2
 
     def loss(self, z, y, weights=None):
         r = z - y
@@ -147,14 +170,11 @@ class GaussianHead(Head):
         per_row += self._constant(r.shape[1])
         return _weighted_mean(per_row, weights), _scale_rows(r, weights)
 
-    def inverse_link(self, z):
-        return z
-
     def dist_params(self, z):
-        return {"mu": z, "sigma": np.broadcast_to(self.sigma, z.shape).copy()}
+        return self.likelihood.dist_params(z, self.sigma)
 
     def initial_bias(self, y, weights=None):
-        return np.average(y, axis=0, weights=weights)
+        return self.likelihood.intercept_only(y, weights)
 
 
 class HeteroscedasticGaussianHead(Head):
@@ -163,47 +183,20 @@ class HeteroscedasticGaussianHead(Head):
     + \sigma_\min` (``min_sigma``, in the units of y)."""
 
     name = "heteroscedastic"
-    family = "normal"
 
     def __init__(self, min_sigma: float = 1e-3):
         self.min_sigma = check_scalar(min_sigma, "min_sigma", low=0.0)
+        self.likelihood = HeteroscedasticGaussianLikelihood(self.min_sigma)
 
     def n_outputs(self, n_targets):
         return 2 * n_targets
 
-    def _split(self, z):
-        k = z.shape[1] // 2
-        return z[:, :k], z[:, k:]
-
     def sigma(self, z):
-        """:math:`\\sigma = \\mathrm{softplus}(z_2) + \\sigma_\\min` per row and target."""
-        return np.logaddexp(0.0, self._split(z)[1]) + self.min_sigma
-
-    def nll(self, z, y):
-        mu, _ = self._split(z)
-        sigma = self.sigma(z)
-        r = (y - mu) / sigma
-        return np.sum(0.5 * r * r + np.log(sigma) + _HALF_LOG_2PI, axis=1)
-
-    def gradient(self, z, y):
-        mu, s = self._split(z)
-        sigma = self.sigma(z)
-        r = (mu - y) / sigma
-        d_mu = r / sigma
-        d_sigma = (1.0 - r * r) / sigma
-        return np.concatenate([d_mu, d_sigma * special.expit(s)], axis=1)
-
-    def inverse_link(self, z):
-        return self._split(z)[0]
-
-    def dist_params(self, z):
-        return {"mu": self._split(z)[0], "sigma": self.sigma(z)}
+        r""":math:`\sigma = \mathrm{softplus}(z_2) + \sigma_\min` per row and target."""
+        return self.likelihood.sigma(z)
 
     def initial_bias(self, y, weights=None):
-        mean = np.average(y, axis=0, weights=weights)
-        sd = np.sqrt(np.average((y - mean) ** 2, axis=0, weights=weights))
-        excess = np.maximum(sd - self.min_sigma, 1e-8)
-        return np.concatenate([mean, excess + np.log(-np.expm1(-excess))])
+        return self.likelihood.intercept_only(y, weights)
 
     def check_target(self, y, name="y"):
         if self.min_sigma == 0.0 and y.shape[0] < 2:
@@ -213,33 +206,14 @@ class HeteroscedasticGaussianHead(Head):
 
 class BernoulliHead(Head):
     r"""Bernoulli on logits, one output per binary target: the binary cross-entropy
-    :math:`\log(1 + e^z) - yz` (computed with ``logaddexp``: never overflows)."""
+    :math:`\log(1 + e^z) - yz` (computed with softplus: never overflows)."""
 
     name = "bernoulli"
-    family = "bernoulli"
-
-    def nll(self, z, y):
-        return np.sum(np.logaddexp(0.0, z) - y * z, axis=1)
-
-    def gradient(self, z, y):
-        return special.expit(z) - y
-
-    def inverse_link(self, z):
-        return special.expit(z)
-
-    def dist_params(self, z):
-        return {"p": special.expit(z)}
+    likelihood = BernoulliLikelihood()
+    requirement = "be 0 or 1"
 
     def initial_bias(self, y, weights=None):
-        p = np.clip(np.average(y, axis=0, weights=weights), 1e-6, 1.0 - 1e-6)
-        return special.logit(p)
-
-    def check_target(self, y, name="y"):
-        bad = (y != 0) & (y != 1)
-        if bad.any():
-            row = int(np.argwhere(bad)[0][0])
-            raise ValueError(f"{name} must be 0 or 1 for the Bernoulli likelihood (row {row})")
-        return y
+        return self.likelihood.intercept_only(y, weights, floor=1e-6)
 
 
 class CategoricalHead(Head):
@@ -247,7 +221,7 @@ class CategoricalHead(Head):
     The softmax cross-entropy :math:`\log\sum_k e^{z_k} - z_y` is evaluated with the max-shift."""
 
     name = "categorical"
-    family = "categorical"
+    likelihood = CategoricalLikelihood()
 
     def __init__(self, n_classes: int):
         self.n_classes = check_scalar(n_classes, "n_classes", low=2, integer=True)
@@ -255,42 +229,19 @@ class CategoricalHead(Head):
     def n_outputs(self, n_targets=1):
         return self.n_classes
 
-    def _logsumexp(self, z):
-        m = np.max(z, axis=1, keepdims=True)
-        e = np.exp(z - m)
-        total = e.sum(axis=1, keepdims=True)
-        return (np.log(total) + m)[:, 0], e, total
-
     def nll(self, z, y):
-        lse = self._logsumexp(z)[0]
-        return lse - z[np.arange(z.shape[0]), y]
-
-    def gradient(self, z, y):
-        p = softmax(z)
-        p[np.arange(z.shape[0]), y] -= 1.0
-        return p
+        return self.likelihood.nll(z, y)
 
     def loss(self, z, y, weights=None):
-        rows = np.arange(z.shape[0])
-        lse, e, total = self._logsumexp(z)
-        per_row = lse - z[rows, y]
-        e /= total
-        e[rows, y] -= 1.0
-        return _weighted_mean(per_row, weights), _scale_rows(e, weights)
-
-    def inverse_link(self, z):
-        return softmax(z)
-
-    def dist_params(self, z):
-        return {"probs": softmax(z)}
+        per_row, grad = self.likelihood.nll_and_gradient(z, y)
+        return _weighted_mean(per_row, weights), _scale_rows(grad, weights)
 
     def initial_bias(self, y, weights=None):
-        counts = np.bincount(y, weights=weights, minlength=self.n_classes)
-        p = np.clip(counts / counts.sum(), 1e-6, None)
-        return np.log(p) - np.log(p).mean()
+        b = self.likelihood.intercept_only(y, weights, n_classes=self.n_classes, floor=1e-6)
+        return b - b.mean()
 
     def check_target(self, y, name="y"):
-        if y.ndim != 1 or np.any((y < 0) | (y >= self.n_classes)):
+        if y.ndim != 1 or np.any(self.likelihood.outside_support(y, self.n_classes)):
             raise ValueError(f"{name} must hold class codes 0..{self.n_classes - 1}")
         return y
 
@@ -300,37 +251,15 @@ class PoissonHead(Head):
     :math:`\ell = e^z - yz + \log\Gamma(y + 1)` (``gammaln``)."""
 
     name = "poisson"
-    family = "poisson"
-
-    def nll(self, z, y):
-        return np.sum(np.exp(z) - y * z + special.gammaln(y + 1.0), axis=1)
-
-    def gradient(self, z, y):
-        return np.exp(z) - y
+    likelihood = PoissonLikelihood()
+    requirement = "be non-negative counts"
 
     def loss(self, z, y, weights=None):
-        rate = np.exp(z)
-        per_row = np.sum(rate - y * z + special.gammaln(y + 1.0), axis=1)
-        rate -= y
-        return _weighted_mean(per_row, weights), _scale_rows(rate, weights)
-
-    def inverse_link(self, z):
-        return np.exp(z)
-
-    def dist_params(self, z):
-        return {"rate": np.exp(z)}
+        nll, grad, _ = self.likelihood.terms(z, y)
+        return _weighted_mean(np.sum(nll, axis=1), weights), _scale_rows(grad, weights)
 
     def initial_bias(self, y, weights=None):
-        return np.log(np.maximum(np.average(y, axis=0, weights=weights), 1e-8))
-
-    def check_target(self, y, name="y"):
-        if np.any(y < 0):
-            row = int(np.argwhere(y < 0)[0][0])
-            raise ValueError(
-                f"{name} must be non-negative counts for the Poisson likelihood "
-                f"(row {row} is {y[row].squeeze()})"
-            )
-        return y
+        return self.likelihood.intercept_only(y, weights, floor=1e-8)
 
 
 HEADS = {
