@@ -9,6 +9,7 @@ from ...estimation.data import moments
 from ...estimation.domains import POSITIVE, UNIT, Param, Support
 from .base import Distribution
 from .common import log_profile, no_mle, refine_discrete_ppf, trigamma
+from .exact import digamma_minus_log, log_binom_raw, trigamma_minus_inv
 
 
 class NegativeBinomial(Distribution):
@@ -16,7 +17,12 @@ class NegativeBinomial(Distribution):
     probability ``p`` (scipy's ``nbinom(n, p)``); ``n > 0`` need not be an integer.
 
     .. math:: \log p(x) = \log\Gamma(x + n) - \log\Gamma(n) - \log x! + n\log p
-              + x\log(1 - p),\qquad x = 0, 1, \ldots
+              + x\log(1 - p),\qquad x = 0, 1, \ldots,
+
+    computed as :math:`\tfrac{n}{n+x}` times the binomial probability of :math:`n` successes
+    in :math:`n + x` trials, in Loader's saddle-point form (as R's ``dnbinom``;
+    :func:`.exact.log_binom_raw`): exact near the Poisson limit and for large counts, where the
+    log-gamma differences cancel.
 
     Mean :math:`n(1-p)/p`, variance :math:`n(1-p)/p^2` (over-dispersed against the Poisson).
     Score :math:`(\psi(x+n) - \psi(n) + \log p,\ n/p - x/(1-p))`; Fisher information
@@ -26,9 +32,12 @@ class NegativeBinomial(Distribution):
 
     **MLE**: for a given :math:`n`, :math:`\hat p = n/(n + \bar x)`; Newton on :math:`\log n`
     over the profile likelihood, with the counts reduced once to their distinct values (each
-    step costs the number of distinct counts, not n). It exists only when the sample variance
-    (divided by n) exceeds the mean; otherwise the likelihood increases towards the Poisson
-    (:math:`n \to \infty`) and fitting raises a ValueError.
+    step costs the number of distinct counts, not n); the differences
+    :math:`\psi(x + n) - \psi(n) = \log(1 + x/n) + [\psi - \log](x + n) - [\psi - \log](n)`
+    and their derivatives are taken in that form, which does not cancel as :math:`n` grows.
+    It exists only when the sample variance (divided by n) exceeds the mean; otherwise the
+    likelihood increases towards the Poisson (:math:`n \to \infty`) and fitting raises a
+    ValueError.
     """
 
     name = "negative_binomial"
@@ -41,13 +50,7 @@ class NegativeBinomial(Distribution):
 
     @staticmethod
     def _logpdf(x, n, p):
-        return (
-            special.gammaln(x + n)
-            - special.gammaln(n)
-            - special.gammaln(x + 1.0)
-            + n * np.log(p)
-            + special.xlog1py(x, -p)
-        )
+        return log_binom_raw(n, x, p) - np.log1p(x / n)
 
     @staticmethod
     def _cdf(x, n, p):
@@ -131,18 +134,12 @@ class NegativeBinomial(Distribution):
         values, counts, W = rows.x, rows.w, data.n
 
         def derivatives(theta):
-            n = theta[0]
-            p = n / (n + mean)
-            f = -(
-                np.dot(counts, special.gammaln(values + n) - special.gammaln(values + 1.0)) / W
-                - special.gammaln(n)
-                + n * np.log(p)
-                + mean * np.log1p(-p)
-            )
-            g = -(np.dot(counts, special.digamma(values + n)) / W - special.digamma(n) + np.log(p))
-            h = -(
-                np.dot(counts, trigamma(values + n)) / W - trigamma(n) + 1.0 / n - 1.0 / (n + mean)
-            )
+            n = float(theta[0])
+            p = 1.0 / (1.0 + mean / n)
+            f = -np.dot(counts, cls._logpdf(values, n, p)) / W
+            # psi(x + n) - psi(n) + log p and its derivative, without cancellation at large n
+            g = -(np.dot(counts, _digamma_step(values, n)) / W - np.log1p(mean / n))
+            h = -(np.dot(counts, _trigamma_step(values, n)) / W + mean / (n * (n + mean)))
             return f, np.array([g]), np.array([[h]])
 
         def expand(params):
@@ -157,3 +154,16 @@ class NegativeBinomial(Distribution):
         mean, var = cls._overdispersion(data)
         n = fixed.get("n", mean * mean / (var - mean))
         return {"n": n, "p": fixed.get("p", n / (n + mean))}
+
+
+def _digamma_step(x, n):
+    r""":math:`\psi(x + n) - \psi(n)` for counts :math:`x \ge 0` (about :math:`x/n` for large
+    :math:`n`), as :math:`\log(1 + x/n)` plus the small remainders of
+    :func:`.exact.digamma_minus_log`."""
+    return np.log1p(x / n) + digamma_minus_log(x + n) - digamma_minus_log(n)
+
+
+def _trigamma_step(x, n):
+    r""":math:`\psi'(x + n) - \psi'(n) = 1/(x+n) - 1/n + ` the remainders of
+    :func:`.exact.trigamma_minus_inv`."""
+    return -x / (n * (x + n)) + trigamma_minus_inv(x + n) - trigamma_minus_inv(n)
