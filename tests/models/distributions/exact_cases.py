@@ -100,7 +100,8 @@ def points(regime: Regime, n: int = 40, seed: int = 0) -> tuple:
     """``(dist, x)``: the distribution and the evaluation points (a sample, without draws that
     rounded to the support's ends, plus the extras)."""
     dist = get_family(regime.family)(**regime.params)
-    x = dist.sample(n, np.random.default_rng(seed))
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        x = dist.sample(n, np.random.default_rng(seed))
     if not dist.multivariate:  # draws that under- or overflow the support are dropped
         x = x[np.isfinite(x) & dist._inside(x)]
     if regime.extra:

@@ -109,11 +109,7 @@ def binomial(x, n, p):
 
 def negative_binomial(x, n, p):
     return (
-        mp.loggamma(x + n)
-        - mp.loggamma(n)
-        - mp.loggamma(x + 1)
-        + n * mp.log(p)
-        + _xlogy(x, 1 - p)
+        mp.loggamma(x + n) - mp.loggamma(n) - mp.loggamma(x + 1) + n * mp.log(p) + _xlogy(x, 1 - p)
     )
 
 
