@@ -5,7 +5,7 @@ is one. See DESIGN.md for the architecture and the public API.
 """
 
 from . import data, optimizers, priors, regularization, schedules
-from ._validation import ConvergenceWarning
+from ._validation import BoundaryWarning, ConvergenceWarning
 from .estimation import (
     FitResult,
     FunctionObjective,
@@ -79,6 +79,7 @@ __all__ = [
     "Bernoulli",
     "Beta",
     "Binomial",
+    "BoundaryWarning",
     "Categorical",
     "Cauchy",
     "ConvergenceWarning",

@@ -7,9 +7,11 @@ from scipy import special
 
 from ...estimation.data import moments
 from ...estimation.domains import POSITIVE, UNIT, Param, Support
+from ...estimation.family import Limit
 from .base import Distribution
 from .common import log_profile, no_mle, refine_discrete_ppf, trigamma
 from .exact import digamma_minus_log, log_binom_raw, trigamma_minus_inv
+from .poisson import Poisson
 
 
 class NegativeBinomial(Distribution):
@@ -37,7 +39,8 @@ class NegativeBinomial(Distribution):
     and their derivatives are taken in that form, which does not cancel as :math:`n` grows.
     It exists only when the sample variance (divided by n) exceeds the mean; otherwise the
     likelihood increases towards the Poisson (:math:`n \to \infty`) and fitting raises a
-    ValueError.
+    ValueError; when it exists but the Poisson fits as well (to 1e-8), the result flags ``n`` as
+    tending to the boundary (:meth:`boundary_limits`).
     """
 
     name = "negative_binomial"
@@ -148,6 +151,16 @@ class NegativeBinomial(Distribution):
 
         start = cls.start_values(data, fixed)["n"]
         return log_profile(derivatives, start, expand, "newton on the profile likelihood of n")
+
+    @classmethod
+    def boundary_limits(cls, data, theta, free):
+        r"""As :math:`n \to \infty` and :math:`p \to 1` with the mean :math:`n(1-p)/p` held, the
+        negative binomial tends to the Poisson: its maximised log-likelihood (at the mean) is
+        the supremum of the negative binomial's when the counts are not over-dispersed."""
+        if set(free) != {"n", "p"}:
+            return []
+        best = float(Poisson.loglik_total(data, data.mean()))
+        return [Limit("n", "inf", best, "poisson"), Limit("p", "1", best, "poisson")]
 
     @classmethod
     def start_values(cls, data, fixed):

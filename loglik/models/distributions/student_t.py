@@ -6,6 +6,7 @@ import numpy as np
 from scipy import special
 
 from ...estimation.domains import POSITIVE, REAL, Param
+from ...estimation.family import Limit
 from .base import Distribution
 from .common import require_spread, trigamma
 from .exact import (
@@ -14,6 +15,7 @@ from .exact import (
     student_t_log_const,
     trigamma_minus_inv,
 )
+from .normal import Normal
 
 
 class StudentT(Distribution):
@@ -40,7 +42,8 @@ class StudentT(Distribution):
     step one pass over the data), from the median, a MAD-based scale and :math:`\nu = 5`.
     When the data are lighter-tailed than any t, the likelihood increases towards
     :math:`\nu = \infty` (the normal): the fit then stops at a large :math:`\nu` with a
-    negligible gradient, and ``diagnostics`` reports it.
+    negligible gradient, and the result flags ``df`` as tending to the boundary
+    (:meth:`boundary_limits`: the normal's maximised log-likelihood is at least the fit's).
     """
 
     name = "student_t"
@@ -182,13 +185,23 @@ class StudentT(Distribution):
         return {"df": df, "loc": loc, "scale": fixed.get("scale", mad / 0.7267)}
 
     @classmethod
-    def fit_notes(cls, theta, free):
-        if "df" in free and float(theta[0]) > 1e3:
-            return [
-                f"df = {float(theta[0]):.3g}: the data are not heavier-tailed than a normal; the "
-                "likelihood keeps rising towards df = infinity (consider 'normal')"
-            ]
-        return []
+    def boundary_limits(cls, data, theta, free):
+        r"""As :math:`\nu \to \infty` the t tends to the normal with the same location and
+        scale: its maximised log-likelihood (``loc``/``scale`` held where they are fixed) is the
+        supremum of the t's when the data are not heavier-tailed than a normal."""
+        if "df" not in free:
+            return []
+        fixed = {
+            name: float(theta[cls.param_names.index(mine)])
+            for mine, name in (("loc", "mu"), ("scale", "sigma"))
+            if mine not in free
+        }
+        try:
+            values = {**fixed, **Normal.closed_form_mle(data, fixed)}
+        except ValueError:  # every value at the fixed location: no normal fit
+            return []
+        best = Normal.loglik_total(data, values["mu"], values["sigma"])
+        return [Limit("df", "inf", float(best), "normal")]
 
 
 def _digamma_half_step(df):
