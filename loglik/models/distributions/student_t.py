@@ -6,7 +6,7 @@ import numpy as np
 from scipy import special
 
 from ...estimation.domains import POSITIVE, REAL, Param
-from ...estimation.family import Limit
+from ...estimation.family import Limit, get_family
 from .base import Distribution
 from .common import require_spread, trigamma
 from .exact import (
@@ -15,7 +15,6 @@ from .exact import (
     student_t_log_const,
     trigamma_minus_inv,
 )
-from .normal import Normal
 
 
 class StudentT(Distribution):
@@ -196,11 +195,12 @@ class StudentT(Distribution):
             for mine, name in (("loc", "mu"), ("scale", "sigma"))
             if mine not in free
         }
+        normal = get_family("normal")  # by name: normal's module imports this one's neighbours
         try:
-            values = {**fixed, **Normal.closed_form_mle(data, fixed)}
+            values = {**fixed, **normal.closed_form_mle(data, fixed)}
         except ValueError:  # every value at the fixed location: no normal fit
             return []
-        best = Normal.loglik_total(data, values["mu"], values["sigma"])
+        best = normal.loglik_total(data, values["mu"], values["sigma"])
         return [Limit("df", "inf", float(best), "normal")]
 
 

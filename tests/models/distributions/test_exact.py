@@ -144,3 +144,93 @@ def test_grids_and_points_agree():
         for j, s in enumerate(scales):
             one = ll.Gamma.loglik_total(data, float(a), float(s))
             assert grid[i, j] == pytest.approx(one, rel=1e-13, abs=1e-9)
+
+
+# --------------------------------------------------------------------------------------------
+# The building blocks (loglik.models.distributions.exact), each against mpmath
+# --------------------------------------------------------------------------------------------
+
+ARGS = [1e-300, 1e-8, 0.3, 1.0, 2.5, 9.99, 10.0, 15.0, 37.2, 1e3, 1e7, 1e15, 1e100]
+
+
+def _mp(f, *args):
+    digits = 80 + 2 * int(np.log10(max(1.0, *map(abs, args))))  # lgamma(1e100) has 102 digits
+    with ref.mp.workdps(digits):
+        return float(f(*(ref.mp.mpf(a) for a in args)))
+
+
+@pytest.mark.parametrize("n", ARGS)
+def test_stirling_error_and_the_digamma_remainders(n):
+    from loglik.models.distributions import exact
+
+    mp = ref.mp
+
+    def stirlerr(v):
+        return mp.loggamma(v + 1) - (v + mp.mpf(0.5)) * mp.log(v) + v - mp.log(2 * mp.pi) / 2
+
+    expected = [
+        (exact.stirlerr, exact.stirlerr_float, _mp(stirlerr, n), 1e-14),  # absolute below 10
+        (
+            exact.digamma_minus_log,
+            exact.digamma_minus_log_float,
+            _mp(lambda v: mp.digamma(v) - mp.log(v), n),
+            1e-15,
+        ),
+        (
+            exact.trigamma_minus_inv,
+            exact.trigamma_minus_inv_float,
+            _mp(lambda v: mp.psi(1, v) - 1 / v, n),
+            1e-14,
+        ),
+    ]
+    for vectorised, scalar, value, rtol in expected:
+        if not np.isfinite(value):  # trigamma(1e-300) = 1e600 overflows
+            assert float(vectorised(n)) == value == scalar(n)
+            continue
+        tol = rtol * (abs(value) if n >= 10 else max(1.0, abs(value)))
+        assert abs(float(vectorised(n)) - value) <= tol
+        assert abs(scalar(n) - value) <= tol
+        assert float(vectorised(np.array([n, 3.0]))[0]) == pytest.approx(scalar(n), rel=1e-15)
+
+
+@pytest.mark.parametrize("t", [-0.9999, -0.5, -0.3, -1e-3, -1e-9, 1e-12, 1e-5, 0.2, 0.5, 3.0, 1e10])
+def test_log1pmx(t):
+    from loglik.models.distributions import exact
+
+    value = _mp(lambda v: ref.mp.log1p(v) - v, t)
+    assert float(exact.log1pmx(t)) == pytest.approx(value, rel=4 * EPS)
+    assert exact.log1pmx_float(t) == pytest.approx(value, rel=4 * EPS)
+
+
+@pytest.mark.parametrize(
+    ("x", "m"),
+    [
+        (0.0, 3.0),
+        (1e9 + 3e4, 1e9),
+        (1e9, 1e9),
+        (3.0, 1e-300),
+        (1e15 + 1, 1e15),
+        (5.0, 7.0),
+        (1e-300, 1.0),
+        (1e300, 1e-300),
+        (2.0, 1.0),
+        (0.4, 1.0),
+    ],
+)
+def test_bd0_is_the_deviance_term_to_rounding(x, m):
+    from loglik.models.distributions import exact
+
+    value = _mp(lambda a, b: (a * ref.mp.log(a / b) if a else 0) + b - a, x, m)
+    assert float(exact.bd0(x, m)) == pytest.approx(value, rel=8 * EPS, abs=1e-300)
+    assert exact.bd0_float(x, m) == pytest.approx(value, rel=8 * EPS, abs=1e-300)
+
+
+@pytest.mark.parametrize("df", [1e-300, 1e-3, 0.5, 1.0, 4.0, 30.0, 1e7, 1e12, 1e300])
+def test_the_student_t_constant(df):
+    from loglik.models.distributions import exact
+
+    mp = ref.mp
+    with mp.workdps(700):
+        d = mp.mpf(df)
+        value = float(mp.loggamma((d + 1) / 2) - mp.loggamma(d / 2) - mp.log(d * mp.pi) / 2)
+    assert float(exact.student_t_log_const(df)) == pytest.approx(value, rel=1e-15, abs=1e-15)
