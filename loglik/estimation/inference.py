@@ -41,6 +41,7 @@ from scipy import optimize, stats
 
 from .._validation import ConvergenceWarning, check_random_state, check_scalar
 from .data import FitData
+from .family import Family
 from .fitting import estimate
 from .likelihood import label_value, theta_from
 from .transforms import Identity, Log, Logit
@@ -52,6 +53,7 @@ __all__ = [
     "LRTResult",
     "bootstrap_estimates",
     "boundary_estimates",
+    "can_be_on_boundary",
     "covariance",
     "information_criteria",
     "lrt",
@@ -99,16 +101,37 @@ class Boundary(NamedTuple):
         )
 
 
+_NO_LIMITS = Family.boundary_limits.__func__  # the default hooks: nothing at any end
+_NO_ENDS = Family.on_boundary.__func__
+_CAN_REACH: dict = {}
+
+
+def can_be_on_boundary(cls) -> tuple[bool, bool]:
+    """``(closed, limits)``: whether an estimate of ``cls`` can sit at a closed end of its
+    domain (a closed domain, or the family's own ``on_boundary``) and whether the family has
+    limit models; cached per class, so a fit of a family with neither pays nothing."""
+    try:
+        return _CAN_REACH[cls]
+    except KeyError:
+        closed = cls.on_boundary.__func__ is not _NO_ENDS or any(
+            not (p.domain.low_open and p.domain.high_open) for p in cls.param_specs
+        )
+        answer = _CAN_REACH[cls] = (closed, cls.boundary_limits.__func__ is not _NO_LIMITS)
+        return answer
+
+
 def boundary_estimates(cls, data: FitData, theta: tuple, free: tuple, loglik: float, limits=True):
     """The free labels at (a closed end) or tending to (see the module doc) the boundary of their
     domain: label -> :class:`Boundary`. ``limits=False`` checks the closed ends only (a MAP
     estimate, whose objective is not the likelihood)."""
     found = {}
-    entries = {lab: (param, index) for lab, param, index, _ in cls.labels(theta, free)}
-    for label in cls.on_boundary(theta, free):
-        value = label_value(cls, theta, *entries[label])
-        found[label] = Boundary(f"{value:g}", True)
-    if limits and free:
+    may_close, has_limits = can_be_on_boundary(cls)
+    closed = cls.on_boundary(theta, free) if may_close else []
+    if closed:
+        entries = {lab: (param, index) for lab, param, index, _ in cls.labels(theta, free)}
+        for label in closed:
+            found[label] = Boundary(f"{label_value(cls, theta, *entries[label]):g}", True)
+    if limits and free and has_limits:
         slack = BOUNDARY_RTOL * max(1.0, abs(loglik))
         for limit in cls.boundary_limits(data, theta, free):
             if limit.label not in found and limit.loglik >= loglik - slack:

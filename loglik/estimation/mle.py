@@ -38,6 +38,7 @@ from .._validation import BoundaryWarning, ConvergenceWarning, check_choice
 from .data import FitData, as_fit_data
 from .family import get_family
 from .fitting import estimate, fit_with_optimizer
+from .inference import can_be_on_boundary
 from .likelihood import check_fixed, check_start
 from .result import FitResult
 
@@ -152,7 +153,7 @@ def fit_data(cls, data: FitData, fixed: dict, *, optimizer=None, start=None, **o
     else:
         est, path = fit_with_optimizer(cls, data, fixed, optimizer, start, options)
     result = FitResult.from_estimate(cls, data, fixed, est, path)
-    if result.boundary:
+    if any(can_be_on_boundary(cls)) and result.boundary:
         warnings.warn(
             f"{cls.name}: " + "; ".join(result.boundary_notes()),
             BoundaryWarning,

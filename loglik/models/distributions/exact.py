@@ -33,6 +33,7 @@ from scipy import special
 
 __all__ = [
     "HALF_LOG_2PI",
+    "SMALL",
     "bd0",
     "bd0_float",
     "digamma_minus_log",
@@ -231,8 +232,8 @@ def log1p_square(z, df, z2=None):
     with np.errstate(over="ignore"):
         ratio = (z * z if z2 is None else z2) / df
     out = np.log1p(ratio)
-    bad = ~np.isfinite(out)
-    if np.any(bad):
+    if not np.isfinite(np.add.reduce(out, axis=None)):  # every term is >= 0: a sum, no mask
+        bad = ~np.isfinite(out)
         with np.errstate(over="ignore", divide="ignore", under="ignore"):
             az = np.abs(z)
             far = 2.0 * np.log(az) - np.log(df) + np.log1p(df / az / az)
@@ -286,12 +287,30 @@ def finite_or(out, fallback):
         return np.where(bad, fallback(), out)
 
 
+#: Below this the textbook forms of the Poisson and binomial log probabilities have terms under
+#: 300 (absolute rounding under 4e-14) and are used: they cost a few ufuncs, Loader's dozens.
+SMALL = 64.0
+
+
+def _all_below(*arrays) -> bool:
+    for a in arrays:
+        top = float(a) if a.ndim == 0 else np.maximum.reduce(a, axis=None, initial=-np.inf)
+        if not top < SMALL:
+            return False
+    return True
+
+
 def log_poisson_raw(k, lam):
     r""":math:`\log(\lambda^k e^{-\lambda}/\Gamma(k+1))` for real :math:`k \ge 0`,
     :math:`\lambda \ge 0`: :math:`-\operatorname{stirlerr}(k) - \operatorname{bd0}(k, \lambda)
     - \tfrac12\log(2\pi k)`; :math:`-\lambda` at :math:`k = 0`; :math:`-\infty` at
-    :math:`\lambda = 0 < k`."""
-    k, lam = np.broadcast_arrays(np.asarray(k, np.float64), np.asarray(lam, np.float64))
+    :math:`\lambda = 0 < k`. Below :data:`SMALL` (every :math:`k` and :math:`\lambda`) the
+    textbook :math:`k\log\lambda - \lambda - \log\Gamma(k+1)`: its terms are then below 300,
+    so it is as exact (to 4e-14) and several times cheaper."""
+    k, lam = np.asarray(k, np.float64), np.asarray(lam, np.float64)
+    if _all_below(k, lam):
+        return special.xlogy(k, lam) - lam - special.gammaln(k + 1.0)
+    k, lam = np.broadcast_arrays(k, lam)
     pos = k > 0
     kk = np.where(pos, k, 1.0)
     with np.errstate(divide="ignore"):
@@ -311,7 +330,12 @@ def log_binom_raw(k, j, p):
     and :math:`j\log(1-p)`, :math:`k\log p` when :math:`k` or :math:`j` is 0. The two deviance
     terms move by opposite amounts when :math:`N` is rounded, so :math:`N = k + j` need not be
     exact."""
-    k, j, p = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (k, j, p)))
+    k, j, p = (np.asarray(v, np.float64) for v in (k, j, p))
+    N = k + j
+    if _all_below(N):  # the textbook form is as exact there (see log_poisson_raw)
+        log_choose = special.gammaln(N + 1.0) - special.gammaln(k + 1.0) - special.gammaln(j + 1.0)
+        return log_choose + special.xlogy(k, p) + special.xlog1py(j, -p)
+    k, j, p = np.broadcast_arrays(k, j, p)
     both = (k > 0) & (j > 0)
     kk, jj = np.where(both, k, 1.0), np.where(both, j, 1.0)
     N = kk + jj
@@ -338,5 +362,13 @@ def student_t_log_const(df):
     + h\,(\log(1 + \tfrac1{2h}) - \tfrac1{2h}) - \tfrac12\log 2\pi`: small terms, and the
     normal's :math:`-\tfrac12\log 2\pi` as :math:`\nu \to \infty`. (The direct difference loses
     :math:`\log\Gamma(\nu/2)`'s magnitude times the rounding: 1e-8 at :math:`\nu = 10^7`.)"""
+    if np.ndim(df) == 0:  # one value: plain floats
+        h = 0.5 * float(df)
+        return (
+            stirlerr_float(h + 0.5)
+            - stirlerr_float(h)
+            + h * log1pmx_float(0.5 / h)
+            - (HALF_LOG_2PI)
+        )
     h = 0.5 * np.asarray(df, dtype=np.float64)
     return stirlerr(h + 0.5) - stirlerr(h) + h * log1pmx(0.5 / h) - HALF_LOG_2PI

@@ -2,6 +2,8 @@ r"""The negative binomial distribution (scipy's ``nbinom`` parametrisation)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import special
 
@@ -10,8 +12,13 @@ from ...estimation.domains import POSITIVE, UNIT, Param, Support
 from ...estimation.family import Limit
 from .base import Distribution
 from .common import log_profile, no_mle, refine_discrete_ppf, trigamma
-from .exact import digamma_minus_log, log_binom_raw, trigamma_minus_inv
-from .poisson import Poisson
+from .exact import (
+    SMALL,
+    digamma_minus_log,
+    log_binom_raw,
+    log_poisson_raw,
+    trigamma_minus_inv,
+)
 
 
 class NegativeBinomial(Distribution):
@@ -135,11 +142,17 @@ class NegativeBinomial(Distribution):
         mean, _ = cls._overdispersion(data)
         rows = data.compressed()
         values, counts, W = rows.x, rows.w, data.n
+        top = float(values[-1])  # the distinct counts are sorted
+        log_factorials = np.dot(counts, special.gammaln(values + 1.0)) / W
 
         def derivatives(theta):
             n = float(theta[0])
             p = 1.0 / (1.0 + mean / n)
-            f = -np.dot(counts, cls._logpdf(values, n, p)) / W
+            if n + top < SMALL:  # the textbook sums are as exact there, and cheaper
+                f = log_factorials + special.gammaln(n) - n * math.log(p) - mean * math.log1p(-p)
+                f -= np.dot(counts, special.gammaln(values + n)) / W
+            else:
+                f = -np.dot(counts, cls._logpdf(values, n, p)) / W
             # psi(x + n) - psi(n) + log p and its derivative, without cancellation at large n
             g = -(np.dot(counts, _digamma_step(values, n)) / W - np.log1p(mean / n))
             h = -(np.dot(counts, _trigamma_step(values, n)) / W + mean / (n * (n + mean)))
@@ -159,7 +172,8 @@ class NegativeBinomial(Distribution):
         the supremum of the negative binomial's when the counts are not over-dispersed."""
         if set(free) != {"n", "p"}:
             return []
-        best = float(Poisson.loglik_total(data, data.mean()))
+        rows = data.compressed()  # the Poisson log-likelihood at the mean, over distinct counts
+        best = float(np.dot(rows.w, log_poisson_raw(rows.x, data.mean())))
         return [Limit("n", "inf", best, "poisson"), Limit("p", "1", best, "poisson")]
 
     @classmethod
@@ -173,10 +187,14 @@ def _digamma_step(x, n):
     r""":math:`\psi(x + n) - \psi(n)` for counts :math:`x \ge 0` (about :math:`x/n` for large
     :math:`n`), as :math:`\log(1 + x/n)` plus the small remainders of
     :func:`.exact.digamma_minus_log`."""
+    if n < 100.0:  # the plain difference loses nothing that matters here, and is cheaper
+        return special.digamma(x + n) - special.digamma(n)
     return np.log1p(x / n) + digamma_minus_log(x + n) - digamma_minus_log(n)
 
 
 def _trigamma_step(x, n):
     r""":math:`\psi'(x + n) - \psi'(n) = 1/(x+n) - 1/n + ` the remainders of
     :func:`.exact.trigamma_minus_inv`."""
+    if n < 100.0:
+        return trigamma(x + n) - trigamma(n)
     return -x / (n * (x + n)) + trigamma_minus_inv(x + n) - trigamma_minus_inv(n)

@@ -2,6 +2,8 @@ r"""Student's t distribution with location and scale."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import special
 
@@ -11,9 +13,11 @@ from .base import Distribution
 from .common import require_spread, trigamma
 from .exact import (
     digamma_minus_log,
+    digamma_minus_log_float,
     log1p_square,
     student_t_log_const,
     trigamma_minus_inv,
+    trigamma_minus_inv_float,
 )
 
 
@@ -208,6 +212,9 @@ def _digamma_half_step(df):
     r""":math:`\psi(h + \tfrac12) - \psi(h)`, :math:`h = \nu/2` (about :math:`1/(2h)`), as
     :math:`\log(1 + \tfrac1{2h})` plus the remainders of :func:`.exact.digamma_minus_log`: no
     cancellation as :math:`\nu \to \infty`."""
+    if np.ndim(df) == 0:  # one value (a Newton step): plain floats
+        h = 0.5 * float(df)
+        return math.log1p(0.5 / h) + digamma_minus_log_float(h + 0.5) - digamma_minus_log_float(h)
     h = 0.5 * df
     return np.log1p(0.5 / h) + digamma_minus_log(h + 0.5) - digamma_minus_log(h)
 
@@ -215,5 +222,9 @@ def _digamma_half_step(df):
 def _trigamma_half_step(df):
     r""":math:`\tfrac12[\psi'(h + \tfrac12) - \psi'(h)]`, :math:`h = \nu/2`, through
     :func:`.exact.trigamma_minus_inv`."""
+    if np.ndim(df) == 0:
+        h = 0.5 * float(df)
+        rest = trigamma_minus_inv_float(h + 0.5) - trigamma_minus_inv_float(h)
+        return 0.5 * (-0.5 / (h * (h + 0.5)) + rest)
     h = 0.5 * df
     return 0.5 * (-0.5 / (h * (h + 0.5)) + trigamma_minus_inv(h + 0.5) - trigamma_minus_inv(h))
