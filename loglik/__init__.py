@@ -5,7 +5,7 @@ is one. See DESIGN.md for the architecture and the public API.
 """
 
 from . import data, optimizers, priors, regularization, schedules
-from ._validation import ConvergenceWarning
+from ._validation import BoundaryWarning, ConvergenceWarning
 from .estimation import (
     FitResult,
     FunctionObjective,
@@ -74,6 +74,7 @@ __all__ = [
     "Bernoulli",
     "Beta",
     "Binomial",
+    "BoundaryWarning",
     "Categorical",
     "Cauchy",
     "ConvergenceWarning",

@@ -12,6 +12,12 @@ class ConvergenceWarning(UserWarning):
     """A fit or a minimisation stopped before its convergence criterion was met."""
 
 
+class BoundaryWarning(UserWarning):
+    """A maximum-likelihood estimate is on the boundary of its parameter space, or tending to it
+    (a probability of 0 or 1, Student's t's df -> infinity): its Wald standard error and
+    interval are not valid there (``FitResult.boundary`` names the parameters)."""
+
+
 def check_finite_array(x, name: str, *, ndim: int | None = None, allow_empty: bool = False):
     """Return ``x`` as a float64 array (a copy when conversion was needed), or raise ValueError.
 

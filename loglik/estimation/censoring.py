@@ -240,6 +240,15 @@ class CensoredLikelihood:
         return exact if exact.n_obs else None
 
     @classmethod
+    def boundary_limits(cls, data, theta, free):
+        """No limit models on censored data: the limit's maximised log-likelihood would have to
+        be a censored fit too, which is not implemented, so a censored fit is flagged only at the
+        closed ends of its domain (a t's df tending to infinity is not detected here)."""
+        if not isinstance(data, CensoredFitData):
+            return cls.uncensored.boundary_limits(data, theta, free)
+        return []
+
+    @classmethod
     def loglik_total(cls, data, *theta):
         base = cls.uncensored
         if not isinstance(data, CensoredFitData):

@@ -17,7 +17,8 @@ fixed. A family gives
   :meth:`Family.start_values`;
 * **uncertainty**: :meth:`Family.labels` (the scalar quantities of the covariance matrix),
   :meth:`Family.observed_information`, :meth:`Family.asymptotic_covariance`,
-  :meth:`Family.on_boundary`, :meth:`Family.profile_loglik`, :meth:`Family.exact_conf_int`,
+  :meth:`Family.on_boundary`, :meth:`Family.boundary_limits`, :meth:`Family.profile_loglik`,
+  :meth:`Family.exact_conf_int`,
   :meth:`Family.usual_estimates`, :meth:`Family.fit_notes`;
 * **conjugacy**: :meth:`Family.conjugate_posterior`;
 * **censored and truncated data** (:mod:`loglik.estimation.censoring`): :meth:`Family.log_cdf`,
@@ -51,6 +52,7 @@ __all__ = [
     "Conjugate",
     "Family",
     "Label",
+    "Limit",
     "ProfileProblem",
     "family_names",
     "get_family",
@@ -94,6 +96,19 @@ class Label(NamedTuple):
     param: str
     index: tuple
     scale: str
+
+
+class Limit(NamedTuple):
+    r"""A limit of the family at the edge of a parameter's range, as
+    :meth:`Family.boundary_limits` gives it: as ``label`` tends to ``toward`` (``"inf"`` or
+    ``"0"``), the other free parameters re-estimated, the family tends to the ``model`` (a name,
+    ``"normal"``), whose maximised log-likelihood on the data is ``loglik``. When that is at
+    least the fit's (to 1e-8 relative), the fit's supremum is at this edge."""
+
+    label: str
+    toward: str
+    loglik: float
+    model: str
 
 
 class Family:
@@ -226,6 +241,15 @@ class Family:
             if spec.kind == "scalar" and spec.domain.at_closed_end(value):
                 out.append(name)
         return out
+
+    @classmethod
+    def boundary_limits(cls, data: FitData, theta: tuple, free: tuple) -> list[Limit]:
+        r"""The limits at open ends of the free parameters' ranges where the family becomes
+        another model (Student's t as :math:`\nu \to \infty` the normal, the negative binomial
+        as :math:`n \to \infty` the Poisson), each with that model's maximised log-likelihood
+        on ``data`` (the parameters not free held at their values in ``theta``): how a fit is
+        recognised as tending to the boundary (see :class:`Limit`). Default: none."""
+        return []
 
     @classmethod
     def profile_loglik(cls, data: FitData, theta: tuple, fixed: dict, label: str, value: float):

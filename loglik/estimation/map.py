@@ -41,7 +41,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .._validation import ConvergenceWarning, check_choice
+from .._validation import BoundaryWarning, ConvergenceWarning, check_choice
 from . import inference, prior_terms
 from .data import as_fit_data
 from .family import get_family
@@ -219,6 +219,8 @@ class MAPResult(FitResult):
     ``aic`` and ``bic`` are those of the likelihood at the MAP, not Bayesian model criteria.
     """
 
+    _check_limits = False  # the posterior mode is not the likelihood's: closed ends only
+
     def __init__(self, *args, terms=(), conjugate=None, laplace_covariance=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._terms = list(terms)
@@ -377,7 +379,9 @@ def map_vs_mle(
         post = fit_map(x[rows_here], family, prior_here, fixed=fixed, weights=sub_w)
         ci = post.credible_int(level)
         try:
-            mle = fit(x[rows_here], family, fixed=fixed, weights=sub_w).estimates
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", BoundaryWarning)  # an MLE of 0 is a value here
+                mle = fit(x[rows_here], family, fixed=fixed, weights=sub_w).estimates
         except ValueError:
             mle = {}
         for label, estimate_ in post.estimates.items():

@@ -34,13 +34,14 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .._validation import ConvergenceWarning, check_choice, check_random_state
+from .._validation import BoundaryWarning, ConvergenceWarning, check_choice, check_random_state
 from .censored_data import CensoredFitData, as_censored_data, is_scipy_censored
 from .censoring import censored_family
 from .data import FitData, as_fit_data
 from .family import get_family
 from .fitting import estimate, fit_with_optimizer
 from .gof import check_statistics
+from .inference import can_be_on_boundary
 from .likelihood import check_fixed, check_start
 from .result import FitResult
 
@@ -129,7 +130,15 @@ def fit(
     -------
     FitResult
         ``params``, ``loglik``, ``aic``, ``bic``, ``se``, ``cov``, ``conf_int()``,
-        ``summary()``, ``dist``, ``to_scipy()``, ``diagnostics``, ``path``.
+        ``summary()``, ``dist``, ``to_scipy()``, ``diagnostics``, ``path``, ``boundary``.
+
+    Warns
+    -----
+    loglik.BoundaryWarning
+        When an estimate is on the boundary of the parameter space or tending to it (all-zero
+        Bernoulli data, Student's t on data no heavier-tailed than a normal): ``boundary`` names
+        it, its Wald standard error and interval are not valid, ``summary()`` shows its
+        one-sided profile interval instead.
 
     Raises
     ------
@@ -182,7 +191,14 @@ def fit_data(cls, data: FitData, fixed: dict, *, optimizer=None, start=None, **o
         path = None
     else:
         est, path = fit_with_optimizer(cls, data, fixed, optimizer, start, options)
-    return FitResult.from_estimate(cls, data, fixed, est, path)
+    result = FitResult.from_estimate(cls, data, fixed, est, path)
+    if any(can_be_on_boundary(cls)) and result.boundary:
+        warnings.warn(
+            f"{cls.name}: " + "; ".join(result.boundary_notes()),
+            BoundaryWarning,
+            stacklevel=3,
+        )
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,7 +253,9 @@ def compare(
         Indexed by family, ranked: ``k``, ``loglik``, ``aic``, ``aicc``, ``bic``, ``ks`` (the
         Kolmogorov-Smirnov distance between the data and the fitted cdf), ``delta`` (the
         criterion minus the best) and ``weight`` (:math:`e^{-\Delta/2}` normalised: Akaike or
-        Schwarz weights), ``params``, ``converged``, ``applicable`` and ``note``. A family whose
+        Schwarz weights), ``params``, ``converged``, ``applicable`` and ``note`` (boundary
+        estimates, e.g. ``"boundary: df -> inf"``: the family reduces to a simpler one that
+        fits as well, and its extra parameter should not count in its favour). A family whose
         support does not contain the data (or whose MLE does not exist on them) is listed as
         not applicable with the reason, after the ranked ones, never ranked. KS p-values are not
         given: with estimated parameters the usual ones do not hold.
@@ -317,6 +335,7 @@ def _compare_row(cls, data, ordered, fixed_all: dict, tests: dict) -> dict:
         cls.check_data(data, fixed)
         with warnings.catch_warnings():
             warnings.simplefilter("error", ConvergenceWarning)
+            warnings.simplefilter("ignore", BoundaryWarning)  # said in the note instead
             res = fit_data(cls, ordered, fixed)
     except (ValueError, ConvergenceWarning) as exc:
         return {**row, "note": str(exc)}
@@ -331,7 +350,7 @@ def _compare_row(cls, data, ordered, fixed_all: dict, tests: dict) -> dict:
         "params": res.params,
         "converged": res.converged,
         "applicable": True,
-        "note": "",
+        "note": "; ".join(f"boundary: {k} {v}" for k, v in res.boundary.items()),
         **_gof_columns(res, tests),
     }
 

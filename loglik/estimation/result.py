@@ -65,10 +65,19 @@ class FitResult:
         With ``optimizer=``: the iterates (one column per label), ``loglik`` and ``grad_norm``.
     history : History or None
         The optimizer's raw history (``minimize``'s), when one ran.
+    boundary : dict
+        The labels whose estimate is on the boundary of the parameter space, or tending to it,
+        with the direction: ``{"p": "= 0"}`` (a closed end reached), ``{"df": "-> inf"}``
+        (Student's t on data no heavier-tailed than a normal: the normal limit fits at least as
+        well); empty for an interior estimate. Their Wald standard errors and intervals are not
+        valid (0 or NaN, see :mod:`~loglik.estimation.inference`), ``summary()`` says so and
+        shows their one-sided profile interval, and :func:`loglik.fit` warns
+        (:class:`loglik.BoundaryWarning`). ``boundary_details`` has the
+        :class:`~loglik.estimation.inference.Boundary` records.
     diagnostics : dict
         ``grad_norm`` (at the optimum, unconstrained scale), ``hessian_pd``,
-        ``min_eigenvalue``, ``condition_number``, ``on_boundary`` (labels), ``regular``,
-        ``converged`` and ``notes``.
+        ``min_eigenvalue``, ``condition_number``, ``on_boundary`` (labels at a closed end),
+        ``boundary``, ``regular``, ``converged`` and ``notes``.
 
     Labels are the parameter names for scalar parameters, ``probs[j]``, ``mean[i]``,
     ``cov[i,j]`` for entries of vector and matrix ones. The data are kept by reference (not
@@ -193,7 +202,34 @@ class FitResult:
 
     @cached_property
     def _covariance(self):
-        return inference.covariance(self.family_class, self.data, self.theta, self.free)
+        tending = tuple(lab for lab, b in self.boundary_details.items() if not b.reached)
+        return inference.covariance(
+            self.family_class, self.data, self.theta, self.free, tending=tending
+        )
+
+    # the limit models are compared with the log-likelihood; a MAP fit checks closed ends only
+    _check_limits = True
+
+    @cached_property
+    def boundary_details(self) -> dict:
+        """Label -> :class:`~loglik.estimation.inference.Boundary` for the estimates at or
+        tending to the boundary of the parameter space (see ``boundary``)."""
+        return inference.boundary_estimates(
+            self.family_class, self.data, self.theta, self.free, self.loglik, self._check_limits
+        )
+
+    @property
+    def boundary(self) -> dict:
+        """Label -> ``"= 0"``, ``"= 1"``, ``"-> inf"``: the estimates on, or tending to, the
+        boundary of the parameter space (empty for an interior estimate)."""
+        return {label: str(b) for label, b in self.boundary_details.items()}
+
+    def boundary_notes(self) -> list[str]:
+        """One sentence per boundary estimate (what ``summary()`` and the warning say)."""
+        est = self.estimates
+        return [
+            b.describe(label, est[label], self.loglik) for label, b in self.boundary_details.items()
+        ]
 
     @property
     def cov(self) -> pd.DataFrame:
@@ -264,9 +300,12 @@ class FitResult:
     def _wald_rows(self, labels, level):
         """Wald intervals from ``se`` on each label's scale (see
         :func:`~loglik.estimation.inference.wald_interval`)."""
-        se, est = self.se, self.estimates
+        se, est, edge = self.se, self.estimates, self.boundary_details
         return [
-            inference.wald_interval(est[lab], se[lab], scale, level) for lab, _, _, scale in labels
+            (np.nan, np.nan)
+            if lab in edge
+            else inference.wald_interval(est[lab], se[lab], scale, level)
+            for lab, _, _, scale in labels
         ]
 
     def bootstrap(self, n_boot=1000, random_state=None) -> pd.DataFrame:
@@ -297,19 +336,14 @@ class FitResult:
         cls = self.family_class
         _, _, details = self._covariance
         boundary = cls.on_boundary(self.theta, self.free)
-        notes = list(cls.fit_notes(self.theta, self.free))
+        notes = [*self.boundary_notes(), *cls.fit_notes(self.theta, self.free)]
         grad = np.nan
         if not cls.regular:
             notes.append(
                 "not a regular family: the MLE is at the edge of the allowed region and the "
                 "gradient there is not zero"
             )
-        elif boundary:
-            notes.append(
-                f"{', '.join(boundary)} on the edge of the domain: the standard error there is "
-                "0 and Wald intervals degenerate; use profile or exact intervals"
-            )
-        elif self.free:
+        elif not boundary and self.free:
             grad = self._gradient_norm()
         if details and not details["hessian_pd"]:
             notes.append(
@@ -324,6 +358,7 @@ class FitResult:
             "min_eigenvalue": details.get("min_eigenvalue", np.nan),
             "condition_number": details.get("condition_number", np.nan),
             "on_boundary": boundary,
+            "boundary": self.boundary,
             "regular": cls.regular,
             "converged": self.converged,
             "notes": notes,
@@ -352,6 +387,15 @@ class FitResult:
             method = "exact"
         est, se = self.estimates, self.se
         ci = self.conf_int(level, method, **ci_options)
+        intervals = method
+        edge = list(self.boundary_details) if method == "wald" else []
+        if edge:  # their Wald rows are NaN: show the (one-sided) profile interval instead
+            for label in edge:
+                try:
+                    ci.loc[label] = inference.profile_interval(self, label, level)
+                except ValueError:  # no profile for this label: the NaN row stays
+                    continue
+            intervals = f"wald; profile for {', '.join(edge)} (boundary)"
         table = pd.DataFrame({"estimate": est, "se": se})
         table[f"lower {level:.0%}"] = ci["lower"]
         table[f"upper {level:.0%}"] = ci["upper"]
@@ -371,8 +415,9 @@ class FitResult:
                 "converged": self.converged,
                 "iterations": self.n_iter,
                 "fixed": self.fixed or "",
-                "intervals": method,
+                "intervals": intervals,
                 "data": self.data.describe() if hasattr(self.data, "describe") else "",
+                "boundary": " | ".join(self.boundary_notes()),
             },
             dtype=object,
         )
@@ -434,6 +479,8 @@ class Summary:
             head.append("fixed: " + ", ".join(f"{k} = {_show(v)}" for k, v in i["fixed"].items()))
         if i.get("data"):
             head.append(f"data: {i['data']}")
+        if i.get("boundary"):
+            head.extend(f"boundary: {note}" for note in i["boundary"].split(" | "))
         body = self.table.to_string(float_format=lambda v: f"{v:.6g}")
         return "\n".join([*head, f"intervals: {i['intervals']}", "", body])
 

@@ -298,7 +298,9 @@ def test_map_path_and_optimizer():
 
 
 def test_map_moves_to_the_mle_as_n_grows_and_as_the_prior_widens():
-    x = RNG.normal(2.0, 1.0, 400)
+    # its own seed: drawn from the shared RNG its data depended on which tests ran before it in
+    # the same xdist worker, and about one draw in eight breaks the monotone-gap check
+    x = np.random.default_rng(32).normal(2.0, 1.0, 400)
     table = ll.map_vs_mle(x, "normal", {"mu": ll.Normal(0.0, 0.3)}, fixed={"sigma": 1.0})
     assert list(table.columns) == ["n", "parameter", "map", "lower", "upper", "mle"]
     gap = (table["map"] - table["mle"]).abs().to_numpy()

@@ -9,13 +9,17 @@ from ...estimation.domains import PROBABILITY, TRIALS, Param, Support, check_sup
 from .base import Distribution
 from .bernoulli import beta_posterior, clopper_pearson
 from .common import refine_discrete_ppf
+from .exact import log_binom_raw
 
 
 class Binomial(Distribution):
     r"""The binomial distribution: successes in ``n`` independent trials, each with
     probability ``p``. ``n`` is known (a positive integer): ``fit`` needs it in ``fixed``.
 
-    .. math:: \log p(x) = \log\binom{n}{x} + x\log p + (n - x)\log(1 - p),\quad x = 0..n.
+    .. math:: \log p(x) = \log\binom{n}{x} + x\log p + (n - x)\log(1 - p),\quad x = 0..n,
+
+    computed in Loader's saddle-point form (as R's ``dbinom``; :func:`.exact.log_binom_raw`),
+    exact for large ``n`` where the log-gamma differences would cancel.
 
     Score :math:`x/p - (n - x)/(1 - p)`; Fisher information :math:`n/(p(1-p))`.
 
@@ -41,10 +45,7 @@ class Binomial(Distribution):
 
     @staticmethod
     def _logpdf(x, n, p):
-        log_choose = (
-            special.gammaln(n + 1.0) - special.gammaln(x + 1.0) - special.gammaln(n - x + 1.0)
-        )
-        return log_choose + special.xlogy(x, p) + special.xlog1py(n - x, -p)
+        return log_binom_raw(x, n - x, p)
 
     @staticmethod
     def _cdf(x, n, p):

@@ -7,6 +7,7 @@ import numpy as np
 from ...estimation.domains import POSITIVE, REAL, Param
 from . import tails
 from .common import no_mle
+from .exact import log1p_square
 from .location_scale import LocationScale
 
 
@@ -33,7 +34,7 @@ class Cauchy(LocationScale):
     @staticmethod
     def _logpdf(x, loc, scale):
         z = (x - loc) / scale
-        return -np.log(np.pi * scale) - np.log1p(z * z)
+        return -np.log(np.pi * scale) - log1p_square(z, 1.0)
 
     _scipy_name = "cauchy"
     _tails = tails.CAUCHY  # censored data: the standard member's log-tails
@@ -83,7 +84,7 @@ class Cauchy(LocationScale):
         s2 = scale * scale
         h_ls = -4.0 * z * inv * inv / s2
         return (
-            -np.log(np.pi * scale) - np.log1p(z2),
+            -np.log(np.pi * scale) - log1p_square(z, 1.0, z2),
             (2.0 * z * inv / scale, (z2 - 1.0) * inv / scale),
             (
                 (-2.0 * (1.0 - z2) * inv * inv / s2, h_ls),

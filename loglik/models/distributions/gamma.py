@@ -11,12 +11,39 @@ from ...estimation.domains import POSITIVE, Param, Support
 from . import tails
 from .base import Distribution
 from .common import batch_newton, log_profile, require_spread, trigamma, trigamma_series
+from .exact import (
+    bd0,
+    bd0_float,
+    digamma_minus_log_float,
+    finite_or,
+    log1pmx,
+    log_poisson_raw,
+    log_ratio_float,
+    log_ratio_minus_linear,
+    stirlerr,
+    stirlerr_float,
+    trigamma_minus_inv_float,
+)
 
 
 class Gamma(Distribution):
     r"""The gamma distribution with ``shape`` :math:`a` and ``scale`` :math:`s`.
 
-    .. math:: \log p(x) = (a - 1)\log x - x/s - \log\Gamma(a) - a\log s,\qquad x > 0.
+    .. math:: \log p(x) = (a - 1)\log x - x/s - \log\Gamma(a) - a\log s
+              = \log(a/x) - \operatorname{stirlerr}(a) - \operatorname{bd0}(a, x/s)
+                - \tfrac12\log(2\pi a),\qquad x > 0,
+
+    the second form (Loader's, as R's ``dgamma``; see :mod:`.exact`) computed: its terms are
+    small where the first form's cancel (:math:`\log\Gamma(a)` against :math:`a\log s` at
+    large shapes). Summed over the data with :math:`m = \bar x`,
+    :math:`S = \log\bar x - \overline{\log x} \ge 0` and :math:`u = m/s`,
+
+    .. math:: \ell = n\,[\log(a/m) - \operatorname{stirlerr}(a) - \operatorname{bd0}(a, u)
+              - \tfrac12\log(2\pi a) - (a - 1) S],
+
+    with :math:`S` from the centred logarithms (:func:`.exact.log_ratio_minus_linear`) when it
+    is small (nearly constant data, large shapes), where the difference of the two means
+    would lose it.
 
     Score :math:`(\log x - \psi(a) - \log s,\ x/s^2 - a/s)`; Fisher information
     :math:`\begin{pmatrix}\psi'(a) & 1/s\\ 1/s & a/s^2\end{pmatrix}`.
@@ -24,8 +51,12 @@ class Gamma(Distribution):
     **MLE**: the data enter through :math:`\bar x` and :math:`\overline{\log x}` only
     (sufficient statistics, one pass). Profiling out :math:`s = \bar x/a` leaves the equation
     :math:`\log a - \psi(a) = \log\bar x - \overline{\log x}`, solved by Newton on
-    :math:`\log a` from Minka's (2002) closed-form approximation (each step O(1)). It does
-    not exist when all values are equal.
+    :math:`\log a` from Minka's (2002) closed-form approximation (each step O(1)); the
+    profile negative log-likelihood per observation is
+    :math:`\operatorname{stirlerr}(a) + \tfrac12\log(2\pi/a) + \log m + (a - 1)S`. The MLE
+    exists (and is unique) whenever the values are not all equal: :math:`1/(2a) \approx S`, so
+    nearly constant data give a large but interior shape (its profile has curvature
+    :math:`n/2` in :math:`\log a`), not a boundary estimate.
     """
 
     name = "gamma"
@@ -37,11 +68,16 @@ class Gamma(Distribution):
 
     @staticmethod
     def _logpdf(x, shape, scale):
-        return (
-            special.xlogy(shape - 1.0, x)
-            - x / scale
-            - special.gammaln(shape)
-            - shape * np.log(scale)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
+            out = np.log(shape / x) + log_poisson_raw(shape, x / scale)
+        return finite_or(
+            out,
+            lambda: (
+                special.xlogy(shape - 1.0, x)
+                - x / scale
+                - special.gammaln(shape)
+                - shape * np.log(scale)
+            ),
         )
 
     @staticmethod
@@ -146,17 +182,35 @@ class Gamma(Distribution):
 
     @classmethod
     def loglik_total(cls, data, shape, scale):
-        W, Sx, SL = data.n, data.sum_x(), data.sum_log()
-        return (
-            (shape - 1.0) * SL - Sx / scale - W * (special.gammaln(shape) + shape * np.log(scale))
+        W, m, S = data.n, data.mean(), cls._log_ratio(data, check=False)
+        if np.ndim(shape) == 0 and np.ndim(scale) == 0:  # one point: plain floats
+            a = float(shape)
+            return W * (
+                math.log(a / m)
+                - stirlerr_float(a)
+                - bd0_float(a, m / float(scale))
+                - 0.5 * math.log(2.0 * math.pi * a)
+                - (a - 1.0) * S
+            )
+        a = np.asarray(shape, dtype=np.float64)
+        return W * (
+            np.log(a / m)
+            - stirlerr(a)
+            - bd0(a, m / np.asarray(scale, dtype=np.float64))
+            - 0.5 * np.log(2.0 * np.pi * a)
+            - (a - 1.0) * S
         )
 
     @classmethod
     def loglik_derivatives(cls, data, theta, order=2):
-        a, s = np.float64(theta[0]), np.float64(theta[1])
-        W, Sx, SL = data.n, data.sum_x(), data.sum_log()
+        a, s = float(theta[0]), float(theta[1])
+        W, Sx, S = data.n, data.sum_x(), cls._log_ratio(data, check=False)
         ll = cls.loglik_total(data, a, s)
-        grad = [SL - W * (special.digamma(a) + np.log(s)), Sx / s**2 - W * a / s]
+        # sum log x - n(psi(a) + log s) = n(log(u/a) - (psi(a) - log a) - S), u = mean/s
+        grad = [
+            W * (log_ratio_float(Sx / (W * s), a) - digamma_minus_log_float(a) - S),
+            Sx / s**2 - W * a / s,
+        ]
         hess = None
         if order >= 2:
             h_as = -W / s
@@ -165,10 +219,14 @@ class Gamma(Distribution):
 
     @classmethod
     def _log_ratio(cls, data, check=True) -> float:
-        r""":math:`\log\bar x - \overline{\log x} \ge 0` (zero only when all values are equal)."""
+        r""":math:`S = \log\bar x - \overline{\log x} \ge 0` (zero only when all values are
+        equal). The difference of the two means loses their size times the rounding; when that
+        is not negligible against :math:`S` (which the shape's MLE, about :math:`1/(2S)`,
+        multiplies), :math:`S = \log(1 + \bar t) - \bar t - \overline{(\log(1 + t) - t)}` with
+        :math:`t = x/c - 1` about the computed mean :math:`c`: small terms, no cancellation."""
         if check:
             require_spread(cls, data, float(data.max() - data.min()))
-        return float(np.log(data.mean()) - data.sum_log() / data.n)
+        return data.cached("gamma_log_ratio", lambda: _log_ratio(data))
 
     @classmethod
     def closed_form_mle(cls, data, fixed):
@@ -185,9 +243,10 @@ class Gamma(Distribution):
 
         def derivatives(theta):  # plain floats: each Newton step is O(1)
             a = float(theta[0])
-            log_a = math.log(a) if a > 0 else -math.inf  # a trial step may underflow
-            f = special.gammaln(a) - (a - 1.0) * (log_mean - S) + a + a * (log_mean - log_a)
-            return f, (special.digamma(a) - log_a + S,), ((trigamma(a) - 1.0 / a,),)
+            if not 0.0 < a < math.inf:  # a trial step under- or overflowed
+                return math.inf, (0.0,), ((1.0,),)
+            f = stirlerr_float(a) + 0.5 * math.log(2.0 * math.pi / a) + log_mean + (a - 1.0) * S
+            return f, (digamma_minus_log_float(a) + S,), ((trigamma_minus_inv_float(a),),)
 
         def expand(params):
             a = float(np.exp(params[0]))
@@ -219,6 +278,19 @@ class Gamma(Distribution):
         S = max(cls._log_ratio(data, check=False), 1e-6)
         a0 = fixed.get("shape", (3.0 - S + np.sqrt((S - 3.0) ** 2 + 24.0 * S)) / (12.0 * S))
         return {"shape": a0, "scale": fixed.get("scale", data.mean() / a0)}
+
+
+def _log_ratio(data) -> float:
+    r""":math:`\log\bar x - \overline{\log x}`: the plain difference when it is large against
+    the rounding of the two means, else from the centred logarithms (see
+    :meth:`Gamma._log_ratio`)."""
+    m = data.mean()
+    plain = float(np.log(m) - data.sum_log() / data.n)
+    if plain > 1e-2 * (1.0 + abs(math.log(m))):
+        return plain
+    centred = data.total_of(lambda x: log_ratio_minus_linear(x, m)) / data.n
+    t_bar = data.total_of(lambda x: x - m) / (data.n * m)
+    return max(float(log1pmx(t_bar)) - centred, 0.0)
 
 
 def _scalar_or_array(v):

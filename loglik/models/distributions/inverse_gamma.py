@@ -9,6 +9,7 @@ from ...estimation.domains import POSITIVE, Param, Support
 from . import tails
 from .base import Distribution
 from .common import trigamma
+from .exact import finite_or, log_poisson_raw
 from .gamma import Gamma
 
 
@@ -16,7 +17,11 @@ class InverseGamma(Distribution):
     r"""The inverse-gamma distribution: :math:`1/X \sim \mathrm{Gamma}(a, 1/b)`, with ``shape``
     :math:`a` and ``scale`` :math:`b` (scipy's ``invgamma(a, scale=b)``).
 
-    .. math:: \log p(x) = a\log b - \log\Gamma(a) - (a + 1)\log x - b/x,\qquad x > 0.
+    .. math:: \log p(x) = a\log b - \log\Gamma(a) - (a + 1)\log x - b/x
+              = \log(a/x) - \operatorname{stirlerr}(a) - \operatorname{bd0}(a, b/x)
+                - \tfrac12\log(2\pi a),\qquad x > 0
+
+    (the second form computed: exact at large shapes, see :class:`.gamma.Gamma`).
 
     Score :math:`(\log b - \psi(a) - \log x,\ a/b - 1/x)`; Fisher information
     :math:`\begin{pmatrix}\psi'(a) & -1/b\\ -1/b & a/b^2\end{pmatrix}`. It is the conjugate
@@ -36,8 +41,16 @@ class InverseGamma(Distribution):
 
     @staticmethod
     def _logpdf(x, shape, scale):
-        return (
-            shape * np.log(scale) - special.gammaln(shape) - (shape + 1.0) * np.log(x) - scale / x
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
+            out = np.log(shape / x) + log_poisson_raw(shape, scale / x)
+        return finite_or(
+            out,
+            lambda: (
+                shape * np.log(scale)
+                - special.gammaln(shape)
+                - (shape + 1.0) * np.log(x)
+                - scale / x
+            ),
         )
 
     @staticmethod

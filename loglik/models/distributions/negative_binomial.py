@@ -2,13 +2,23 @@ r"""The negative binomial distribution (scipy's ``nbinom`` parametrisation)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import special
 
 from ...estimation.data import moments
 from ...estimation.domains import POSITIVE, UNIT, Param, Support
+from ...estimation.family import Limit
 from .base import Distribution
 from .common import log_profile, no_mle, refine_discrete_ppf, trigamma
+from .exact import (
+    SMALL,
+    digamma_minus_log,
+    log_binom_raw,
+    log_poisson_raw,
+    trigamma_minus_inv,
+)
 
 
 class NegativeBinomial(Distribution):
@@ -16,7 +26,12 @@ class NegativeBinomial(Distribution):
     probability ``p`` (scipy's ``nbinom(n, p)``); ``n > 0`` need not be an integer.
 
     .. math:: \log p(x) = \log\Gamma(x + n) - \log\Gamma(n) - \log x! + n\log p
-              + x\log(1 - p),\qquad x = 0, 1, \ldots
+              + x\log(1 - p),\qquad x = 0, 1, \ldots,
+
+    computed as :math:`\tfrac{n}{n+x}` times the binomial probability of :math:`n` successes
+    in :math:`n + x` trials, in Loader's saddle-point form (as R's ``dnbinom``;
+    :func:`.exact.log_binom_raw`): exact near the Poisson limit and for large counts, where the
+    log-gamma differences cancel.
 
     Mean :math:`n(1-p)/p`, variance :math:`n(1-p)/p^2` (over-dispersed against the Poisson).
     Score :math:`(\psi(x+n) - \psi(n) + \log p,\ n/p - x/(1-p))`; Fisher information
@@ -26,9 +41,13 @@ class NegativeBinomial(Distribution):
 
     **MLE**: for a given :math:`n`, :math:`\hat p = n/(n + \bar x)`; Newton on :math:`\log n`
     over the profile likelihood, with the counts reduced once to their distinct values (each
-    step costs the number of distinct counts, not n). It exists only when the sample variance
-    (divided by n) exceeds the mean; otherwise the likelihood increases towards the Poisson
-    (:math:`n \to \infty`) and fitting raises a ValueError.
+    step costs the number of distinct counts, not n); the differences
+    :math:`\psi(x + n) - \psi(n) = \log(1 + x/n) + [\psi - \log](x + n) - [\psi - \log](n)`
+    and their derivatives are taken in that form, which does not cancel as :math:`n` grows.
+    It exists only when the sample variance (divided by n) exceeds the mean; otherwise the
+    likelihood increases towards the Poisson (:math:`n \to \infty`) and fitting raises a
+    ValueError; when it exists but the Poisson fits as well (to 1e-8), the result flags ``n`` as
+    tending to the boundary (:meth:`boundary_limits`).
     """
 
     name = "negative_binomial"
@@ -41,13 +60,7 @@ class NegativeBinomial(Distribution):
 
     @staticmethod
     def _logpdf(x, n, p):
-        return (
-            special.gammaln(x + n)
-            - special.gammaln(n)
-            - special.gammaln(x + 1.0)
-            + n * np.log(p)
-            + special.xlog1py(x, -p)
-        )
+        return log_binom_raw(n, x, p) - np.log1p(x / n)
 
     @staticmethod
     def _cdf(x, n, p):
@@ -135,20 +148,20 @@ class NegativeBinomial(Distribution):
         mean, _ = cls._overdispersion(data)
         rows = data.compressed()
         values, counts, W = rows.x, rows.w, data.n
+        top = float(values[-1])  # the distinct counts are sorted
+        log_factorials = np.dot(counts, special.gammaln(values + 1.0)) / W
 
         def derivatives(theta):
-            n = theta[0]
-            p = n / (n + mean)
-            f = -(
-                np.dot(counts, special.gammaln(values + n) - special.gammaln(values + 1.0)) / W
-                - special.gammaln(n)
-                + n * np.log(p)
-                + mean * np.log1p(-p)
-            )
-            g = -(np.dot(counts, special.digamma(values + n)) / W - special.digamma(n) + np.log(p))
-            h = -(
-                np.dot(counts, trigamma(values + n)) / W - trigamma(n) + 1.0 / n - 1.0 / (n + mean)
-            )
+            n = float(theta[0])
+            p = 1.0 / (1.0 + mean / n)
+            if n + top < SMALL:  # the textbook sums are as exact there, and cheaper
+                f = log_factorials + special.gammaln(n) - n * math.log(p) - mean * math.log1p(-p)
+                f -= np.dot(counts, special.gammaln(values + n)) / W
+            else:
+                f = -np.dot(counts, cls._logpdf(values, n, p)) / W
+            # psi(x + n) - psi(n) + log p and its derivative, without cancellation at large n
+            g = -(np.dot(counts, _digamma_step(values, n)) / W - np.log1p(mean / n))
+            h = -(np.dot(counts, _trigamma_step(values, n)) / W + mean / (n * (n + mean)))
             return f, np.array([g]), np.array([[h]])
 
         def expand(params):
@@ -159,7 +172,35 @@ class NegativeBinomial(Distribution):
         return log_profile(derivatives, start, expand, "newton on the profile likelihood of n")
 
     @classmethod
+    def boundary_limits(cls, data, theta, free):
+        r"""As :math:`n \to \infty` and :math:`p \to 1` with the mean :math:`n(1-p)/p` held, the
+        negative binomial tends to the Poisson: its maximised log-likelihood (at the mean) is
+        the supremum of the negative binomial's when the counts are not over-dispersed."""
+        if set(free) != {"n", "p"}:
+            return []
+        rows = data.compressed()  # the Poisson log-likelihood at the mean, over distinct counts
+        best = float(np.dot(rows.w, log_poisson_raw(rows.x, data.mean())))
+        return [Limit("n", "inf", best, "poisson"), Limit("p", "1", best, "poisson")]
+
+    @classmethod
     def start_values(cls, data, fixed):
         mean, var = cls._overdispersion(data)
         n = fixed.get("n", mean * mean / (var - mean))
         return {"n": n, "p": fixed.get("p", n / (n + mean))}
+
+
+def _digamma_step(x, n):
+    r""":math:`\psi(x + n) - \psi(n)` for counts :math:`x \ge 0` (about :math:`x/n` for large
+    :math:`n`), as :math:`\log(1 + x/n)` plus the small remainders of
+    :func:`.exact.digamma_minus_log`."""
+    if n < 100.0:  # the plain difference loses nothing that matters here, and is cheaper
+        return special.digamma(x + n) - special.digamma(n)
+    return np.log1p(x / n) + digamma_minus_log(x + n) - digamma_minus_log(n)
+
+
+def _trigamma_step(x, n):
+    r""":math:`\psi'(x + n) - \psi'(n) = 1/(x+n) - 1/n + ` the remainders of
+    :func:`.exact.trigamma_minus_inv`."""
+    if n < 100.0:
+        return trigamma(x + n) - trigamma(n)
+    return -x / (n * (x + n)) + trigamma_minus_inv(x + n) - trigamma_minus_inv(n)

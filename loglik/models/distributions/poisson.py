@@ -9,12 +9,18 @@ from ...estimation.domains import NONNEGATIVE, Param, Support
 from . import tails
 from .base import Distribution
 from .common import one_parameter_posterior, refine_discrete_ppf
+from .exact import log_poisson_raw
 
 
 class Poisson(Distribution):
     r"""The Poisson distribution with mean ``rate`` :math:`\lambda` on :math:`\{0, 1, \ldots\}`.
 
-    .. math:: \log p(x) = x\log\lambda - \lambda - \log x!.
+    .. math:: \log p(x) = x\log\lambda - \lambda - \log x!
+              = -\operatorname{stirlerr}(x) - \operatorname{bd0}(x, \lambda)
+                - \tfrac12\log(2\pi x),
+
+    the second form (Loader's, as R's ``dpois``; see :mod:`.exact`) exact to rounding for large
+    counts, where the first loses the size of :math:`x\log\lambda` (1e-6 at 1e9).
 
     Score :math:`x/\lambda - 1`; Fisher information :math:`1/\lambda`.
 
@@ -30,7 +36,7 @@ class Poisson(Distribution):
 
     @staticmethod
     def _logpdf(x, rate):
-        return special.xlogy(x, rate) - rate - special.gammaln(x + 1.0)
+        return log_poisson_raw(x, rate)
 
     @staticmethod
     def _cdf(x, rate):

@@ -2,12 +2,23 @@ r"""Student's t distribution with location and scale."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import special
 
 from ...estimation.domains import POSITIVE, REAL, Param
+from ...estimation.family import Limit, get_family
 from .base import Distribution
 from .common import require_spread, trigamma
+from .exact import (
+    digamma_minus_log,
+    digamma_minus_log_float,
+    log1p_square,
+    student_t_log_const,
+    trigamma_minus_inv,
+    trigamma_minus_inv_float,
+)
 
 
 class StudentT(Distribution):
@@ -15,7 +26,11 @@ class StudentT(Distribution):
 
     .. math:: \log p(x) = \log\Gamma(\tfrac{\nu+1}{2}) - \log\Gamma(\tfrac\nu2)
               - \tfrac12\log(\nu\pi) - \log\sigma - \tfrac{\nu+1}{2}\log(1 + z^2/\nu),
-              \qquad z = (x - \mu)/\sigma.
+              \qquad z = (x - \mu)/\sigma,
+
+    the constant computed through Stirling's error (:func:`.exact.student_t_log_const`) and the
+    kernel with ``log1p``: exact as :math:`\nu \to \infty`, where the log-gamma difference
+    would lose :math:`\log\Gamma(\nu/2)`'s magnitude times the rounding (the normal limit).
 
     With :math:`r = \nu + z^2`, the score is
     :math:`s_\nu = \tfrac12[\psi(\tfrac{\nu+1}2) - \psi(\tfrac\nu2) - \log(r/\nu) + (z^2-1)/r]`,
@@ -30,7 +45,8 @@ class StudentT(Distribution):
     step one pass over the data), from the median, a MAD-based scale and :math:`\nu = 5`.
     When the data are lighter-tailed than any t, the likelihood increases towards
     :math:`\nu = \infty` (the normal): the fit then stops at a large :math:`\nu` with a
-    negligible gradient, and ``diagnostics`` reports it.
+    negligible gradient, and the result flags ``df`` as tending to the boundary
+    (:meth:`boundary_limits`: the normal's maximised log-likelihood is at least the fit's).
     """
 
     name = "student_t"
@@ -43,13 +59,8 @@ class StudentT(Distribution):
     @staticmethod
     def _logpdf(x, df, loc, scale):
         z = (x - loc) / scale
-        const = (
-            special.gammaln(0.5 * (df + 1.0))
-            - special.gammaln(0.5 * df)
-            - 0.5 * np.log(df * np.pi)
-            - np.log(scale)
-        )
-        return const - 0.5 * (df + 1.0) * np.log1p(z * z / df)
+        const = student_t_log_const(df) - np.log(scale)
+        return const - 0.5 * (df + 1.0) * log1p_square(z, df)
 
     @staticmethod
     def _cdf(x, df, loc, scale):
@@ -86,12 +97,7 @@ class StudentT(Distribution):
         z = (x - loc) / scale
         z2 = z * z
         r = df + z2
-        s_df = 0.5 * (
-            special.digamma(0.5 * (df + 1.0))
-            - special.digamma(0.5 * df)
-            - np.log1p(z2 / df)
-            + (z2 - 1.0) / r
-        )
+        s_df = 0.5 * (_digamma_half_step(df) - log1p_square(z, df, z2) + (z2 - 1.0) / r)
         return s_df, (df + 1.0) * z / (scale * r), ((df + 1.0) * z2 / r - 1.0) / scale
 
     @staticmethod
@@ -101,12 +107,7 @@ class StudentT(Distribution):
         r = df + z2
         r2 = r * r
         s2 = scale * scale
-        h_nn = 0.5 * (
-            0.5 * trigamma(0.5 * (df + 1.0))
-            - 0.5 * trigamma(0.5 * df)
-            - (1.0 / r - 1.0 / df)
-            - (z2 - 1.0) / r2
-        )
+        h_nn = 0.5 * (_trigamma_half_step(df) - (1.0 / r - 1.0 / df) - (z2 - 1.0) / r2)
         h_nm = z * (z2 - 1.0) / (scale * r2)
         h_ns = z2 * (z2 - 1.0) / (scale * r2)
         ratio = (df + 1.0) / r  # bounded, so nothing overflows as df grows without limit
@@ -122,9 +123,9 @@ class StudentT(Distribution):
         r = df + z2
         inv = 1.0 / r
         inv2 = inv * inv
-        log_q = np.log1p(z2 / df)
+        log_q = log1p_square(z, df, z2)
         half = 0.5 * (df + 1.0)
-        const = special.gammaln(half) - special.gammaln(0.5 * df) - 0.5 * np.log(df * np.pi)
+        const = student_t_log_const(df)
         s2 = scale * scale
         zm1 = z2 - 1.0
         ratio = (df + 1.0) * inv  # bounded, so nothing overflows as df grows without limit
@@ -133,8 +134,8 @@ class StudentT(Distribution):
         h_nm = z * zm1 * inv2 / scale
         h_ns = z2 * zm1 * inv2 / scale
         h_ms = -b * z / s2
-        digammas = special.digamma(half) - special.digamma(0.5 * df)
-        trigammas = 0.5 * (trigamma(half) - trigamma(0.5 * df))
+        digammas = _digamma_half_step(df)
+        trigammas = _trigamma_half_step(df)
         return (
             const - np.log(scale) - half * log_q,
             (
@@ -199,10 +200,43 @@ class StudentT(Distribution):
         return {"df": df, "loc": loc, "scale": fixed.get("scale", mad / 0.7267)}
 
     @classmethod
-    def fit_notes(cls, theta, free):
-        if "df" in free and float(theta[0]) > 1e3:
-            return [
-                f"df = {float(theta[0]):.3g}: the data are not heavier-tailed than a normal; the "
-                "likelihood keeps rising towards df = infinity (consider 'normal')"
-            ]
-        return []
+    def boundary_limits(cls, data, theta, free):
+        r"""As :math:`\nu \to \infty` the t tends to the normal with the same location and
+        scale: its maximised log-likelihood (``loc``/``scale`` held where they are fixed) is the
+        supremum of the t's when the data are not heavier-tailed than a normal."""
+        if "df" not in free:
+            return []
+        fixed = {
+            name: float(theta[cls.param_names.index(mine)])
+            for mine, name in (("loc", "mu"), ("scale", "sigma"))
+            if mine not in free
+        }
+        normal = get_family("normal")  # by name: normal's module imports this one's neighbours
+        try:
+            values = {**fixed, **normal.closed_form_mle(data, fixed)}
+        except ValueError:  # every value at the fixed location: no normal fit
+            return []
+        best = normal.loglik_total(data, values["mu"], values["sigma"])
+        return [Limit("df", "inf", float(best), "normal")]
+
+
+def _digamma_half_step(df):
+    r""":math:`\psi(h + \tfrac12) - \psi(h)`, :math:`h = \nu/2` (about :math:`1/(2h)`), as
+    :math:`\log(1 + \tfrac1{2h})` plus the remainders of :func:`.exact.digamma_minus_log`: no
+    cancellation as :math:`\nu \to \infty`."""
+    if np.ndim(df) == 0:  # one value (a Newton step): plain floats
+        h = 0.5 * float(df)
+        return math.log1p(0.5 / h) + digamma_minus_log_float(h + 0.5) - digamma_minus_log_float(h)
+    h = 0.5 * df
+    return np.log1p(0.5 / h) + digamma_minus_log(h + 0.5) - digamma_minus_log(h)
+
+
+def _trigamma_half_step(df):
+    r""":math:`\tfrac12[\psi'(h + \tfrac12) - \psi'(h)]`, :math:`h = \nu/2`, through
+    :func:`.exact.trigamma_minus_inv`."""
+    if np.ndim(df) == 0:
+        h = 0.5 * float(df)
+        rest = trigamma_minus_inv_float(h + 0.5) - trigamma_minus_inv_float(h)
+        return 0.5 * (-0.5 / (h * (h + 0.5)) + rest)
+    h = 0.5 * df
+    return 0.5 * (-0.5 / (h * (h + 0.5)) + trigamma_minus_inv(h + 0.5) - trigamma_minus_inv(h))

@@ -2,6 +2,8 @@ r"""The Weibull distribution."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import special
 
@@ -10,6 +12,7 @@ from ...estimation.domains import POSITIVE, Param, Support
 from . import tails
 from .base import Distribution
 from .common import batch_newton, log_profile, require_spread
+from .exact import log_ratio
 
 _EULER = np.euler_gamma
 
@@ -19,7 +22,11 @@ class Weibull(Distribution):
     (scipy's ``weibull_min(k, scale=lambda)``).
 
     .. math:: \log p(x) = \log k - \log\lambda + (k - 1) y - e^{k y},\qquad
-              y = \log(x/\lambda),\ x > 0.
+              y = \log(x/\lambda),\ x > 0,
+
+    with :math:`y` from ``log1p`` of the exact difference near :math:`\lambda`
+    (:func:`.exact.log_ratio`): at large shapes :math:`k y` is of order one and carries no
+    :math:`k`-fold rounding.
 
     With :math:`t = (x/\lambda)^k`: score :math:`(1/k + y - t y,\ k(t - 1)/\lambda)`; Fisher
     information
@@ -45,8 +52,9 @@ class Weibull(Distribution):
 
     @staticmethod
     def _logpdf(x, shape, scale):
-        y = np.log(x / scale)
-        return np.log(shape / scale) + (shape - 1.0) * y - np.exp(shape * y)
+        y = log_ratio(x, scale)
+        with np.errstate(over="ignore"):
+            return np.log(shape) - np.log(scale) + (shape - 1.0) * y - np.exp(shape * y)
 
     @staticmethod
     def _cdf(x, shape, scale):
@@ -77,13 +85,13 @@ class Weibull(Distribution):
 
     @staticmethod
     def _score(x, shape, scale):
-        y = np.log(x / scale)
+        y = log_ratio(x, scale)
         t = np.exp(shape * y)
         return 1.0 / shape + y - t * y, shape * (t - 1.0) / scale
 
     @staticmethod
     def _hess(x, shape, scale):
-        y = np.log(x / scale)
+        y = log_ratio(x, scale)
         t = np.exp(shape * y)
         h_kl = (t - 1.0 + shape * t * y) / scale
         return (
@@ -130,11 +138,21 @@ class Weibull(Distribution):
     @classmethod
     def _logs(cls, data):
         r"""``(y, mean, var, top)``: the centred logs :math:`y = \log x - \overline{\log x}`
-        (one array, cached), their weighted mean, variance and maximum."""
+        (one array, cached), their weighted mean, variance and maximum. The profile multiplies
+        :math:`y` by the shape :math:`k \approx 1.28/\mathrm{sd}(\log x)`, so when the logs
+        barely vary (nearly constant data) :math:`y` is taken as :math:`\log(x/c)` about a
+        centre :math:`c` (``log1p`` of the exact difference), not as a difference of two
+        logarithms whose rounding :math:`k` would amplify."""
 
         def compute():
             y = np.log(data.x)
             W, mean, M2 = moments(FitData(y, data.w, data.n))
+            if M2 < (1e-3 * W) * (1.0 + mean * mean):  # nearly constant: logs about a centre
+                c = float(np.exp(mean))
+                y = log_ratio(data.x, c)
+                W, mean, M2 = moments(FitData(y, data.w, data.n))
+                y -= mean
+                return y, mean + math.log(c), M2 / W, float(y.max())
             y -= mean
             return y, mean, M2 / W, float(y.max())
 
