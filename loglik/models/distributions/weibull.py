@@ -205,11 +205,13 @@ class Weibull(Distribution):
         right censoring, the censoring times) with ``d`` the exact rows' weight and
         ``log_total`` :math:`L_E = \sum_E w \log x` (None: all rows are exact). With
         :math:`A(k) = \sum w x^k`, :math:`\hat\lambda^k = A/d` and, per unit of weight,
-        :math:`f(k) = [-d\log k + d\log(A/d) - (k - 1) L_E + d]/n`."""
+        :math:`f(k) = [-d\log k + d\log(A/d) - (k - 1) L_E + d]/n`, written with
+        :math:`D = L_E - d\,\overline{\log x}` (0 when every row is exact) so that no term of
+        order :math:`k\,\overline{\log x}` cancels at large shapes."""
         _, mean, var, top = cls._logs(rows)
         require_spread(cls, rows, var)
         n = rows.n
-        L_E = n * mean if log_total is None else log_total
+        D = 0.0 if log_total is None else log_total - d * mean
         last = {}
 
         def derivatives(theta):
@@ -217,8 +219,8 @@ class Weibull(Distribution):
             a0, a1, a2 = cls._power_sums(rows, k)
             last.update(k=k, a0=a0)
             m1, m2 = a1 / a0, a2 / a0
-            f = -d * np.log(k) + d * (np.log(a0 / d) + k * (top + mean)) - (k - 1.0) * L_E + d
-            g = -d / k + d * (m1 + mean) - L_E
+            f = -d * np.log(k) + d * (np.log(a0 / d) + k * top + mean + 1.0) - (k - 1.0) * D
+            g = -d / k + d * m1 - D
             return f / n, np.array([g / n]), np.array([[(d / k**2 + d * (m2 - m1 * m1)) / n]])
 
         def expand(params):
