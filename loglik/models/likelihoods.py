@@ -31,7 +31,7 @@ softmax are :func:`log_sum_exp` and :func:`softmax` here.
 A new GLM likelihood (a gamma with log link, say) is one subclass of :class:`Likelihood`:
 ``terms``, ``mean``, ``link_fn``, ``unit_deviance``, ``outside_support`` and the class
 attributes; the intercept-only fit and the log-likelihood come from the base class
-(docs/architecture-models.md works it through).
+(docs/architecture.md, "How to add a GLM likelihood", works it through).
 """
 
 from __future__ import annotations
