@@ -9,7 +9,6 @@ from ...estimation.domains import POSITIVE, Param, Support
 from . import tails
 from .base import Distribution
 from .common import trigamma
-from .exact import finite_or, log_poisson_raw
 from .gamma import Gamma
 
 
@@ -41,17 +40,9 @@ class InverseGamma(Distribution):
 
     @staticmethod
     def _logpdf(x, shape, scale):
-        with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
-            out = np.log(shape / x) + log_poisson_raw(shape, scale / x)
-        return finite_or(
-            out,
-            lambda: (
-                shape * np.log(scale)
-                - special.gammaln(shape)
-                - (shape + 1.0) * np.log(x)
-                - scale / x
-            ),
-        )
+        # the gamma density of 1/x at scale 1/b, times the Jacobian 1/x^2 (its exact forms reused)
+        with np.errstate(divide="ignore"):
+            return Gamma._logpdf(1.0 / x, shape, 1.0 / scale) - 2.0 * np.log(x)
 
     @staticmethod
     def _cdf(x, shape, scale):
